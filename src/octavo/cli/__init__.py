@@ -1,0 +1,140 @@
+"""The ``octavo`` command: reindex, stamp, check and serve a site."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import click
+
+from octavo.cli.loading import load_site
+from octavo.cli.progress import ProgressLine
+from octavo.content.problems import Problem
+from octavo.index.database import IndexDatabase
+from octavo.index.lock import LockBusy
+from octavo.index.scanner import Scanner, ScanReport
+from octavo.index.stamping import apply_stamps, plan_stamps
+from octavo.index.urls import database_url
+from octavo.web.app import Octavo, defer_startup_scan
+
+#: How long reindex and stamp wait for another process that is updating the index.
+LOCK_WAIT = 600.0
+
+
+@click.group()
+@click.option(
+    "--app",
+    "app_ref",
+    envvar=["OCTAVO_APP", "FLASK_APP"],
+    metavar="PATH[:NAME]",
+    help="The site's app file or module (default: ./app.py).",
+)
+@click.pass_context
+def main(ctx: click.Context, app_ref: str | None) -> None:
+    """Octavo: serve a Publ-format site from an index of its files."""
+    ctx.obj = app_ref
+
+
+def _site(ctx: click.Context, scan_on_load: bool = False) -> Octavo:
+    if not scan_on_load:
+        defer_startup_scan()
+    return load_site(ctx.obj)
+
+
+def _report(report: ScanReport, quiet: bool) -> None:
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if not quiet:
+        click.echo(report.summary())
+
+
+@main.command()
+@click.option(
+    "--fresh",
+    "-F",
+    is_flag=True,
+    help="Build a new index from scratch beside the live one, then switch to it.",
+)
+@click.option("--quiet", "--quietly", "-q", is_flag=True, help="Print only problems.")
+@click.pass_context
+def reindex(ctx: click.Context, fresh: bool, quiet: bool) -> None:
+    """Bring the index up to date with the content folder (incrementally by default)."""
+    app = _site(ctx)
+    app.scanner.progress = ProgressLine("indexing", enabled=not quiet)
+    try:
+        report = app.scanner.rebuild(LOCK_WAIT) if fresh else app.scanner.update(LOCK_WAIT)
+    except LockBusy as err:
+        raise click.ClickException(str(err)) from None
+    _report(report, quiet)
+
+
+@main.command()
+@click.option("--dry-run", "-n", is_flag=True, help="List what would change; write nothing.")
+@click.pass_context
+def stamp(ctx: click.Context, dry_run: bool) -> None:
+    """Write missing Entry-ID, UUID and Date headers into entry files (never drafts)."""
+    app = _site(ctx)
+    try:
+        app.scanner.update(LOCK_WAIT)
+    except LockBusy as err:
+        raise click.ClickException(str(err)) from None
+    tables = app.index.tables()
+    assert tables is not None
+    with app.index.engine.connect() as conn:
+        plans = plan_stamps(conn, tables)
+    for plan in plans:
+        headers = ", ".join(f"{name}: {value}" for name, value in plan.headers)
+        click.echo(f"{'would stamp' if dry_run else 'stamping'} {plan.path}: {headers}")
+    if dry_run or not plans:
+        click.echo(f"{len(plans)} files {'would be' if dry_run else ''} stamped".replace("  ", " "))
+        return
+    result = apply_stamps(app.site.content_folder, plans)
+    for path, reason in result.refused:
+        click.echo(f"refused {path}: {reason}", err=True)
+    app.scanner.update(LOCK_WAIT)
+    click.echo(f"{len(result.written)} files stamped, {len(result.refused)} refused")
+    if result.refused:
+        ctx.exit(1)
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Parse every file and report problems; the site's index is not touched.
+
+    Exits with status 1 when there is any problem.
+    """
+    app = _site(ctx)
+    with tempfile.TemporaryDirectory(prefix="octavo-check-") as scratch:
+        url = database_url(None, None, os.path.join(scratch, "check.db"), scratch)
+        db = IndexDatabase(url, lock_file=os.path.join(scratch, "lock"))
+        db.connect_check()
+        scanner = Scanner(
+            db, app.site.content_folder, app.site.timezone, progress=ProgressLine("checking")
+        )
+        report = scanner.rebuild()
+        db.dispose()
+    problems: list[Problem] = report.problems
+    for problem in problems:
+        click.echo(str(problem))
+    files = report.added
+    click.echo(f"checked {files} files: {len(problems)} problems")
+    if problems:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--host", "-h", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port",
+    "-p",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    help="Port (default: $PORT or 5000).",
+)
+@click.option("--debug/--no-debug", default=False, help="Flask debug mode with reloader.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
+    """Serve the site with the development server (use gunicorn in production)."""
+    app = _site(ctx, scan_on_load=True)
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)

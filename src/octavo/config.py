@@ -1,0 +1,147 @@
+"""Site configuration: Publ's keys, Octavo's additions and the environment.
+
+Publ sites pass a dict of settings to the app; Octavo accepts every key Publ
+knows (warning about any it does not), resolves folders against the site's
+root, and reads the environment variables a Heroku-style host sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import URL
+
+from octavo.content.dates import resolve_timezone
+from octavo.index.urls import database_url
+
+LOG = logging.getLogger(__name__)
+
+#: Every key Publ 0.8 reads, with its default.
+PUBL_DEFAULTS: dict[str, Any] = {
+    "database_config": None,
+    "index_rescan_interval": 7200,
+    "index_wait_time": 1,
+    "index_enable_watchdog": True,
+    "content_folder": "content",
+    "template_folder": "templates",
+    "static_folder": "static",
+    "static_url_path": "/static",
+    "image_output_subdir": "_img",
+    "image_cache_interval": 7200,
+    "image_cache_age": 2592000,
+    "image_render_threads": None,
+    "timezone": None,
+    "cache": {},
+    "layout": {},
+    "markdown_extensions": None,
+    "auth": {},
+    "user_list": "users.cfg",
+    "admin_group": "admin",
+    "auth_log_prune_interval": 3600,
+    "auth_log_prune_age": 2592000,
+    "ticket_lifetime": 60,
+    "token_lifetime": 2592000,
+    "refresh_token_lifetime": 7776000,
+    "search_index": None,
+    "secret_key": None,
+    "template_mimetypes": {},
+}
+
+#: Keys Octavo adds.
+OCTAVO_DEFAULTS: dict[str, Any] = {
+    # Any SQLAlchemy URL; DATABASE_URL in the environment is used when this is unset.
+    "database_url": None,
+    # Where the default SQLite index and its lock file live, relative to the site root.
+    "index_folder": ".octavo",
+    # Write missing Entry-ID/UUID/Date headers back into files after each scan, as Publ does.
+    "index_write_back": False,
+    # Scan (or build) the index when the app starts.
+    "index_scan_on_start": True,
+}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settled configuration: absolute folders, a timezone object, a database URL."""
+
+    root: str
+    content_folder: str
+    template_folder: str
+    static_folder: str
+    static_url_path: str
+    index_folder: str
+    timezone: dt.tzinfo
+    database_url: URL
+    secret_key: str
+    write_back: bool
+    scan_on_start: bool
+    watch: bool
+    rescan_interval: float
+    wait_time: float
+    values: Mapping[str, Any]
+
+    def get(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def lock_file(self) -> str:
+        return os.path.join(self.index_folder, "index.lock")
+
+
+def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
+    """Merge the site's settings over the defaults and resolve them."""
+    given = dict(raw or {})
+    unknown = sorted(k for k in given if k not in PUBL_DEFAULTS and k not in OCTAVO_DEFAULTS)
+    if unknown:
+        LOG.warning("ignoring unknown configuration keys: %s", ", ".join(unknown))
+    values = {
+        **PUBL_DEFAULTS,
+        **OCTAVO_DEFAULTS,
+        **{k: v for k, v in given.items() if k not in unknown},
+    }
+
+    def folder(key: str) -> str:
+        return os.path.normpath(os.path.join(root, os.fspath(values[key])))
+
+    index_folder = folder("index_folder")
+    return SiteConfig(
+        root=root,
+        content_folder=folder("content_folder"),
+        template_folder=folder("template_folder"),
+        static_folder=folder("static_folder"),
+        static_url_path=str(values["static_url_path"]),
+        index_folder=index_folder,
+        timezone=resolve_timezone(values["timezone"]),
+        database_url=database_url(
+            values["database_url"],
+            values["database_config"],
+            os.path.join(index_folder, "index.db"),
+            root,
+        ),
+        secret_key=_secret_key(values["secret_key"]),
+        write_back=bool(values["index_write_back"]),
+        scan_on_start=bool(values["index_scan_on_start"]),
+        watch=bool(values["index_enable_watchdog"]),
+        rescan_interval=float(values["index_rescan_interval"] or 0),
+        wait_time=float(values["index_wait_time"] or 0),
+        values=values,
+    )
+
+
+def _secret_key(configured: str | None) -> str:
+    """The configured key, else SECRET_KEY/OCTAVO_SECRET_KEY, else a random per-process key
+    (fine for one process; several instances must share one, so say so)."""
+    key = configured or os.environ.get("OCTAVO_SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    LOG.warning(
+        "no secret_key configured (or SECRET_KEY in the environment): using a random "
+        "key; signed URLs will not survive a restart or work across instances"
+    )
+    return secrets.token_hex(32)

@@ -1,0 +1,74 @@
+"""Finding the content files under the content folder, following symlinks safely."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from octavo.content.paths import file_kind, normalize_relpath
+from octavo.content.problems import Problem, Severity
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A content file and the stat values its fingerprint starts from."""
+
+    relpath: str
+    fullpath: str
+    kind: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class WalkResult:
+    files: list[FoundFile]
+    problems: list[Problem]
+
+
+def walk_content(root: str) -> WalkResult:
+    """List every indexable file under root, in a stable order.
+
+    Symlinked folders are followed (as Publ does); a folder reached a second
+    time (a symlink loop, or two links to one folder) is reported and skipped,
+    as is anything that cannot be stat'ed (a dangling link, a vanished file).
+    """
+    result = WalkResult([], [])
+    seen: dict[tuple[int, int], str] = {}
+    stack = [""]
+    while stack:
+        reldir = stack.pop()
+        fulldir = os.path.join(root, reldir) if reldir else root
+        try:
+            info = os.stat(fulldir)
+            entries = sorted(os.scandir(fulldir), key=lambda e: e.name)
+        except OSError as err:
+            result.problems.append(Problem(reldir or ".", f"cannot read folder: {err.strerror}"))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            message = f"same folder as {seen[key] or 'the content root'} (symlink loop?); skipped"
+            result.problems.append(Problem(reldir, message, severity=Severity.WARNING))
+            continue
+        seen[key] = reldir
+        subdirs = []
+        for entry in entries:
+            relpath = f"{reldir}/{entry.name}" if reldir else entry.name
+            try:
+                if entry.is_dir():
+                    subdirs.append(relpath)
+                    continue
+                kind = file_kind(entry.name)
+                if kind is None:
+                    continue
+                stat = entry.stat()
+            except OSError as err:
+                result.problems.append(Problem(relpath, f"cannot read: {err.strerror}"))
+                continue
+            result.files.append(
+                FoundFile(
+                    normalize_relpath(relpath), entry.path, kind, stat.st_size, stat.st_mtime_ns
+                )
+            )
+        stack.extend(reversed(subdirs))
+    return result

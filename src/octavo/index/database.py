@@ -1,0 +1,146 @@
+"""The index database: connecting, and switching between table generations."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from octavo.index.lock import writer_lock
+from octavo.index.schema import META, SCHEMA_VERSION, Tables, build_tables, meta_table
+
+_GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
+_ACTIVE = f"active:{SCHEMA_VERSION}"
+_LAST_ACTIVATED = "last_activated"
+_NEXT = "next_generation"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index database cannot be reached or used; the message says which and why."""
+
+
+class IndexDatabase:
+    """An engine plus the pointer to the live generation of index tables.
+
+    Readers call :meth:`tables`, which re-reads the pointer at most every
+    `refresh_seconds`, so every instance follows a rebuild made by another.
+    """
+
+    def __init__(self, url: URL, lock_file: str | None = None, refresh_seconds: float = 1.0):
+        self.url = url
+        self.lock_file = lock_file
+        self.refresh_seconds = refresh_seconds
+        self.engine = _make_engine(url)
+        self._cached: tuple[float, Tables | None] = (0.0, None)
+        self._guard = threading.Lock()
+
+    @property
+    def display_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def connect_check(self) -> None:
+        """Open a connection and create the meta table; raise IndexUnavailable on failure."""
+        try:
+            if self.url.get_backend_name() == "sqlite" and self.url.database:
+                os.makedirs(os.path.dirname(self.url.database) or ".", exist_ok=True)
+            with self.engine.begin() as conn:
+                META.create_all(conn)
+        except (DBAPIError, SQLAlchemyError, OSError) as err:
+            reason = getattr(err, "orig", None) or err
+            raise IndexUnavailable(
+                f"cannot use the index database {self.display_url}: {reason}".strip()
+            ) from None
+
+    def tables(self) -> Tables | None:
+        """The live generation's tables, or None when no index has been built yet."""
+        stamp, cached = self._cached
+        if time.monotonic() - stamp < self.refresh_seconds:
+            return cached
+        with self._guard:
+            with self.engine.connect() as conn:
+                generation = _read_meta(conn, _ACTIVE)
+            cached = build_tables(int(generation)) if generation else None
+            self._cached = (time.monotonic(), cached)
+        return cached
+
+    def forget_cached_pointer(self) -> None:
+        self._cached = (0.0, None)
+
+    @contextmanager
+    def writing(self, wait: float) -> Iterator[None]:
+        """Hold the writer lock (see :mod:`octavo.index.lock`)."""
+        with writer_lock(self.engine, self.lock_file, wait):
+            yield
+
+    def create_generation(self) -> Tables:
+        """Create an empty table set beside the live one (caller holds the writer lock)."""
+        with self.engine.begin() as conn:
+            generation = int(_read_meta(conn, _NEXT) or 1)
+            _write_meta(conn, _NEXT, str(generation + 1))
+        tables = build_tables(generation)
+        with self.engine.begin() as conn:
+            tables.metadata.drop_all(conn)  # leftovers of an interrupted build
+            tables.metadata.create_all(conn)
+        return tables
+
+    def activate(self, tables: Tables) -> None:
+        """Point readers at `tables`, then drop generations nobody should still read."""
+        generation = _GENERATION_TABLE.match(tables.prefix)
+        assert generation
+        with self.engine.begin() as conn:
+            replaced = _read_meta(conn, _LAST_ACTIVATED)
+            _write_meta(conn, _ACTIVE, generation.group(2))
+            _write_meta(conn, _LAST_ACTIVATED, tables.prefix)
+        self.forget_cached_pointer()
+        self._drop_generations(keep={tables.prefix, replaced or ""})
+
+    def _drop_generations(self, keep: set[str]) -> None:
+        """Keep the new generation and the one it replaced (still read by instances that
+        have not refreshed their pointer, or run an older schema during a rolling deploy)."""
+        names = inspect(self.engine).get_table_names()
+        with self.engine.begin() as conn:
+            for name in names:
+                match = _GENERATION_TABLE.match(name)
+                if match and match.group(0) not in keep:
+                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self._quote(name)}")
+
+    def _quote(self, name: str) -> str:
+        return self.engine.dialect.identifier_preparer.quote(name)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _read_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+
+
+def _write_meta(conn: Connection, key: str, value: str) -> None:
+    updated = conn.execute(
+        meta_table.update().where(meta_table.c.key == key).values(value=value)
+    ).rowcount
+    if not updated:
+        conn.execute(meta_table.insert().values(key=key, value=value))
+
+
+def _make_engine(url: URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # WAL lets requests read while the indexer writes.
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,101 @@
+"""Keeping the index fresh while a site serves: start-up scan, periodic rescans, a watcher.
+
+Every scan goes through the writer lock, so when several workers or
+instances start together only one of them scans; the others keep serving
+from the index as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from octavo.index.lock import LockBusy
+from octavo.index.scanner import Scanner, ScanReport
+
+LOG = logging.getLogger(__name__)
+
+#: How long a worker waits for another's cold build before it gives up and serves.
+COLD_BUILD_WAIT = 900.0
+
+
+class IndexKeeper:
+    """Runs scans off the request path and reports what they found."""
+
+    def __init__(self, scanner: Scanner, after_scan: Callable[[ScanReport], None] | None = None):
+        self.scanner = scanner
+        self.after_scan = after_scan
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._threads: list[threading.Thread] = []
+
+    def start(self, rescan_interval: float, watch: bool, debounce: float) -> None:
+        """Build the index now if there is none; otherwise scan in the background."""
+        if self.scanner.db.tables() is None:
+            self.scan_now(wait=COLD_BUILD_WAIT)
+        else:
+            self._spawn(lambda: self.scan_now(wait=0.0))
+        if watch:
+            self._watch(debounce)
+        if rescan_interval > 0:
+            self._spawn(lambda: self._every(rescan_interval))
+
+    def scan_now(self, wait: float) -> ScanReport | None:
+        """One scan; None when another process holds the writer lock."""
+        try:
+            report = self.scanner.update(wait=wait)
+        except LockBusy:
+            LOG.info("another process is updating the index; serving the index as it is")
+            return None
+        for problem in report.problems:
+            LOG.warning("%s", problem)
+        if report.changed:
+            LOG.info("%s", report.summary())
+        if self.after_scan:
+            self.after_scan(report)
+        return report
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._observer is not None:
+            self._observer.stop()
+
+    def _spawn(self, target: Callable[[], object]) -> None:
+        thread = threading.Thread(target=target, name="octavo-index", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _every(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self.scan_now(wait=0.0)
+
+    def _watch(self, debounce: float) -> None:
+        """Rescan shortly after files change, coalescing bursts (a git pull, an editor save)."""
+        keeper = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type not in ("opened", "closed_no_write"):
+                    keeper._wake.set()
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                self._wake.wait()
+                if self._stop.is_set():
+                    return
+                self._stop.wait(debounce)
+                self._wake.clear()
+                self.scan_now(wait=30.0)
+
+        observer = Observer()
+        observer.schedule(Handler(), self.scanner.root, recursive=True)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self._spawn(loop)

@@ -1,0 +1,82 @@
+"""Plain records turned into table rows (and back into identity claims)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from octavo.content.aliases import Alias
+from octavo.content.category import CategoryRecord
+from octavo.content.entry import EntryRecord
+from octavo.content.image_info import ImageRecord
+from octavo.content.status import Status
+
+Row = dict[str, Any]
+
+
+def entry_row(record: EntryRecord, entry_id: int, uuid: str) -> Row:
+    return {
+        "entry_id": entry_id,
+        "file_path": record.path,
+        "category": record.category,
+        "status": int(record.status),
+        "public": record.auth is None,
+        "utc_timestamp": record.date.utc_timestamp,
+        "local_date": record.date.local,
+        "display_date": record.date.display,
+        "last_modified": record.last_modified.display,
+        "date_is_fallback": record.date_is_fallback,
+        "uuid": uuid,
+        "explicit_id": record.explicit_id,
+        "explicit_uuid": record.explicit_uuid,
+        "title": record.title,
+        "sort_title": record.sort_title[:255],
+        "slug_text": record.slug_text,
+        "entry_type": record.entry_type,
+        "redirect_url": record.redirect_url,
+        "entry_template": record.entry_template,
+        "summary": record.summary,
+        "content_type": record.content_type,
+        "canonical_path": record.canonical_path,
+        "auth": record.auth,
+        "headers": [list(pair) for pair in record.headers],
+        "aliases": aliases_json(record.aliases)
+        if record.status != Status.DRAFT and record.aliases
+        else None,
+        "attach": record.attach or None,
+    }
+
+
+def tag_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
+    return [
+        {"entry_pk": entry_pk, "tag_key": t.key[:255], "name": t.name[:255], "hidden": t.hidden}
+        for t in record.tags
+    ]
+
+
+def category_row(record: CategoryRecord) -> Row:
+    return {
+        "file_path": record.path,
+        "category": record.category,
+        "name": record.name,
+        "sort_name": record.sort_name[:255],
+        "index_template": record.index_template,
+        "entry_template": record.entry_template,
+        "description": record.description,
+        "headers": [list(pair) for pair in record.headers],
+        "aliases": aliases_json(record.aliases) or None,
+    }
+
+
+def image_row(record: ImageRecord, digest: str) -> Row:
+    return {
+        "path": record.path,
+        "digest": digest,
+        "width": record.width,
+        "height": record.height,
+        "format": record.format,
+        "transparent": record.transparent,
+    }
+
+
+def aliases_json(aliases: list[Alias]) -> list[list[Any]]:
+    return [[a.path, int(a.kind), a.template] for a in aliases]

@@ -1,0 +1,168 @@
+"""The index schema (SQLAlchemy Core), one table set per generation.
+
+Each full rebuild writes a new generation of tables beside the live one and
+then flips a pointer in the ``octavo_meta`` table, so a request never sees a
+half-built index. Bump SCHEMA_VERSION whenever a table changes: the next start
+rebuilds the index by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+#: Long enough for real paths, short enough for a MySQL utf8mb4 key.
+PATH_LENGTH = 512
+
+META = MetaData()
+meta_table = Table(
+    "octavo_meta",
+    META,
+    Column("key", String(100), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables of one index generation."""
+
+    prefix: str
+    metadata: MetaData
+    files: Table
+    entries: Table
+    entry_tags: Table
+    aliases: Table
+    attachments: Table
+    categories: Table
+    images: Table
+
+
+def generation_prefix(generation: int) -> str:
+    """Table-name prefix of a generation; the schema version is part of it."""
+    return f"o{SCHEMA_VERSION}g{generation}_"
+
+
+def build_tables(generation: int) -> Tables:
+    """Describe (not create) the tables of one generation."""
+    prefix = generation_prefix(generation)
+    md = MetaData()
+
+    def path_column(name: str, **kw: object) -> Column:
+        return Column(name, String(PATH_LENGTH), **kw)  # type: ignore[arg-type]
+
+    files = Table(
+        f"{prefix}files",
+        md,
+        path_column("path", primary_key=True),
+        Column("kind", String(16), nullable=False),
+        Column("size", BigInteger, nullable=False),
+        Column("mtime_ns", BigInteger, nullable=False),
+        Column("digest", String(32), nullable=False),
+    )
+    entries = Table(
+        f"{prefix}entries",
+        md,
+        Column("pk", Integer, primary_key=True, autoincrement=True),
+        Column("entry_id", BigInteger, nullable=False, unique=True),
+        path_column("file_path", nullable=False, unique=True),
+        path_column("category", nullable=False),
+        Column("status", SmallInteger, nullable=False),
+        Column("public", Boolean, nullable=False),
+        Column("utc_timestamp", BigInteger, nullable=False),
+        Column("local_date", DateTime, nullable=False),
+        Column("display_date", String(64), nullable=False),
+        Column("last_modified", String(64), nullable=False),
+        Column("date_is_fallback", Boolean, nullable=False),
+        Column("uuid", String(36), nullable=False, unique=True),
+        Column("explicit_id", BigInteger),
+        Column("explicit_uuid", String(36)),
+        Column("title", Text, nullable=False),
+        Column("sort_title", String(255), nullable=False),
+        Column("slug_text", Text, nullable=False),
+        Column("entry_type", String(255), nullable=False),
+        Column("redirect_url", Text),
+        Column("entry_template", String(255)),
+        Column("summary", Text),
+        Column("content_type", String(255)),
+        Column("canonical_path", Text),
+        Column("auth", Text),
+        Column("headers", JSON, nullable=False),
+        Column(
+            "aliases", JSON(none_as_null=True)
+        ),  # source of the derived aliases table; NULL when none
+        Column(
+            "attach", JSON(none_as_null=True)
+        ),  # source of the derived attachments table; NULL when none
+    )
+    Index(f"{prefix}ix_list", entries.c.category, entries.c.status, entries.c.local_date)
+    Index(f"{prefix}ix_date", entries.c.status, entries.c.local_date)
+    Index(f"{prefix}ix_title", entries.c.category, entries.c.sort_title)
+    entry_tags = Table(
+        f"{prefix}entry_tags",
+        md,
+        Column("entry_pk", Integer, primary_key=True),
+        Column("tag_key", String(255), primary_key=True),
+        Column("name", String(255), nullable=False),
+        Column("hidden", Boolean, nullable=False),
+    )
+    Index(f"{prefix}ix_tag", entry_tags.c.tag_key, entry_tags.c.entry_pk)
+    aliases = Table(
+        f"{prefix}aliases",
+        md,
+        path_column("path", primary_key=True),
+        path_column("source_path", nullable=False),
+        Column("entry_pk", Integer),
+        path_column("category"),
+        Column("template", String(255)),
+        Column("kind", SmallInteger, nullable=False),
+    )
+    Index(f"{prefix}ix_alias_source", aliases.c.source_path)
+    attachments = Table(
+        f"{prefix}attachments",
+        md,
+        Column("entry_pk", Integer, primary_key=True),
+        Column("position", SmallInteger, primary_key=True),
+        Column("target", Text, nullable=False),
+        Column("target_pk", Integer),
+    )
+    categories = Table(  # several meta files may claim one category: the last path wins
+        f"{prefix}categories",
+        md,
+        path_column("file_path", primary_key=True),
+        path_column("category", nullable=False, index=True),
+        Column("name", Text, nullable=False),
+        Column("sort_name", String(255), nullable=False),
+        Column("index_template", String(255)),
+        Column("entry_template", String(255)),
+        Column("description", Text, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("aliases", JSON(none_as_null=True)),
+    )
+    images = Table(
+        f"{prefix}images",
+        md,
+        path_column("path", primary_key=True),
+        Column("digest", String(32), nullable=False),
+        Column("width", Integer),
+        Column("height", Integer),
+        Column("format", String(16)),
+        Column("transparent", Boolean),
+    )
+    return Tables(prefix, md, files, entries, entry_tags, aliases, attachments, categories, images)

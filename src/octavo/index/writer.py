@@ -1,0 +1,268 @@
+"""Applying parsed files to one generation of index tables, inside one transaction."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, select, update
+
+from octavo.content.category import CategoryRecord
+from octavo.content.entry import EntryRecord
+from octavo.content.identity import Identities, IdentityClaim
+from octavo.content.image_info import ImageRecord
+from octavo.content.problems import Problem, Severity
+from octavo.content.status import VISIBLE, Status
+from octavo.index.rows import Row, category_row, entry_row, image_row, tag_rows
+from octavo.index.schema import Tables
+
+_CHUNK = 500
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class IndexWriter:
+    """Writes one scan's changes; the caller owns the transaction."""
+
+    def __init__(self, conn: Connection, tables: Tables) -> None:
+        self.conn = conn
+        self.t = tables
+
+    def existing_claims(self) -> dict[str, tuple[int, IdentityClaim, int, str]]:
+        """Every indexed entry: path → (pk, claim, current id, current uuid)."""
+        e = self.t.entries
+        query = select(
+            e.c.pk,
+            e.c.file_path,
+            e.c.explicit_id,
+            e.c.explicit_uuid,
+            e.c.status,
+            e.c.entry_id,
+            e.c.uuid,
+        )
+        return {
+            row.file_path: (
+                row.pk,
+                IdentityClaim(
+                    row.file_path, row.explicit_id, row.explicit_uuid, row.status == Status.DRAFT
+                ),
+                row.entry_id,
+                row.uuid,
+            )
+            for row in self.conn.execute(query)
+        }
+
+    def remove_files(self, paths: Sequence[str]) -> None:
+        """Forget files that are gone from the content folder."""
+        e = self.t.entries
+        for part in chunks(paths):
+            pks = list(self.conn.execute(select(e.c.pk).where(e.c.file_path.in_(part))).scalars())
+            self._delete_entry_children(pks)
+            self.conn.execute(delete(e).where(e.c.file_path.in_(part)))
+            self.conn.execute(
+                delete(self.t.categories).where(self.t.categories.c.file_path.in_(part))
+            )
+            self.conn.execute(delete(self.t.images).where(self.t.images.c.path.in_(part)))
+            self.conn.execute(delete(self.t.files).where(self.t.files.c.path.in_(part)))
+
+    def write_entries(
+        self,
+        records: Sequence[EntryRecord],
+        existing: dict[str, tuple[int, IdentityClaim, int, str]],
+        identities: Identities,
+    ) -> None:
+        """Upsert changed entries (keeping each file's row key) and move any IDs that changed."""
+        e = self.t.entries
+        changed = {r.path for r in records}
+        moved = [
+            (pk, path)
+            for path, (pk, _, old_id, old_uuid) in existing.items()
+            if (identities.ids[path], identities.uuids[path]) != (old_id, old_uuid)
+        ]
+        # Park moving rows on unique placeholder values so no swap trips a unique key.
+        if moved:
+            self.conn.execute(
+                update(e)
+                .where(e.c.pk == bindparam("b_pk"))
+                .values(entry_id=bindparam("b_tmp_id"), uuid=bindparam("b_tmp_uuid")),
+                [{"b_pk": pk, "b_tmp_id": -pk, "b_tmp_uuid": f"tmp-{pk}"} for pk, _ in moved],
+            )
+        updates, inserts = [], []
+        for record in records:
+            row = entry_row(record, identities.ids[record.path], identities.uuids[record.path])
+            if record.path in existing:
+                updates.append(
+                    {"b_pk": existing[record.path][0]} | {f"v_{k}": v for k, v in row.items()}
+                )
+            else:
+                inserts.append(row)
+        if updates:
+            columns: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_pk"}
+            self.conn.execute(update(e).where(e.c.pk == bindparam("b_pk")).values(columns), updates)
+            self._delete_entry_children([u["b_pk"] for u in updates])
+        for part in chunks(inserts, 2000):
+            self.conn.execute(e.insert(), list(part))
+        unchanged_moves = [(pk, path) for pk, path in moved if path not in changed]
+        if unchanged_moves:
+            self.conn.execute(
+                update(e)
+                .where(e.c.pk == bindparam("b_pk"))
+                .values(entry_id=bindparam("b_id"), uuid=bindparam("b_uuid")),
+                [
+                    {"b_pk": pk, "b_id": identities.ids[path], "b_uuid": identities.uuids[path]}
+                    for pk, path in unchanged_moves
+                ],
+            )
+        self._write_tags(records)
+
+    def _write_tags(self, records: Sequence[EntryRecord]) -> None:
+        e = self.t.entries
+        tagged = [r for r in records if r.tags]
+        if not tagged:
+            return
+        pks: dict[str, int] = {}
+        for part in chunks([r.path for r in tagged]):
+            query = select(e.c.pk, e.c.file_path).where(e.c.file_path.in_(part))
+            pks.update((row.file_path, row.pk) for row in self.conn.execute(query))
+        rows = [row for r in tagged for row in tag_rows(pks[r.path], r)]
+        for part in chunks(rows, 5000):
+            self.conn.execute(self.t.entry_tags.insert(), list(part))
+
+    def _delete_entry_children(self, pks: Sequence[int]) -> None:
+        for part in chunks(pks):
+            self.conn.execute(
+                delete(self.t.entry_tags).where(self.t.entry_tags.c.entry_pk.in_(part))
+            )
+
+    def write_categories(self, records: Sequence[CategoryRecord]) -> None:
+        c = self.t.categories
+        for part in chunks([r.path for r in records]):
+            self.conn.execute(delete(c).where(c.c.file_path.in_(part)))
+        if records:
+            self.conn.execute(c.insert(), [category_row(r) for r in records])
+
+    def write_images(self, records: Sequence[tuple[ImageRecord, str]]) -> None:
+        i = self.t.images
+        for part in chunks([r.path for r, _ in records]):
+            self.conn.execute(delete(i).where(i.c.path.in_(part)))
+        if records:
+            self.conn.execute(i.insert(), [image_row(r, d) for r, d in records])
+
+    def record_files(self, rows: Sequence[Row]) -> None:
+        """Remember the fingerprints of the files this scan read successfully."""
+        f = self.t.files
+        for part in chunks([r["path"] for r in rows]):
+            self.conn.execute(delete(f).where(f.c.path.in_(part)))
+        for part in chunks(rows, 5000):
+            self.conn.execute(f.insert(), list(part))
+
+    def rebuild_derived(self) -> list[Problem]:
+        """Recompute the alias and attachment tables from the rows that declare them.
+
+        Both are small and depend on several files at once (two files may claim
+        one alias; an attachment names another entry), so recomputing them whole
+        is simpler and safer than patching them.
+        """
+        problems = self._rebuild_aliases()
+        problems += self._rebuild_attachments()
+        problems += self._category_collisions()
+        return problems
+
+    def _rebuild_aliases(self) -> list[Problem]:
+        e, c, a = self.t.entries, self.t.categories, self.t.aliases
+        claims: list[tuple[str, list[Any], int | None, str | None]] = []
+        visible = [int(s) for s in VISIBLE]
+        query = select(e.c.pk, e.c.file_path, e.c.aliases).where(
+            e.c.aliases.is_not(None), e.c.status.in_(visible)
+        )
+        claims += [(r.file_path, r.aliases, r.pk, None) for r in self.conn.execute(query)]
+        query = select(c.c.file_path, c.c.category, c.c.aliases).where(c.c.aliases.is_not(None))
+        claims += [(r.file_path, r.aliases, None, r.category) for r in self.conn.execute(query)]
+        owners: dict[str, Row] = {}
+        problems: list[Problem] = []
+        for source, aliases, pk, category in sorted(claims, key=lambda claim: claim[0]):
+            for path, kind, template in aliases or []:
+                if path in owners:
+                    owner = owners[path]["source_path"]
+                    if owner != source:
+                        problems.append(
+                            _warning(source, f"alias {path} is already used by {owner}")
+                        )
+                    continue
+                owners[path] = {
+                    "path": path,
+                    "source_path": source,
+                    "entry_pk": pk,
+                    "category": category,
+                    "template": template,
+                    "kind": kind,
+                }
+        self.conn.execute(delete(a))
+        if owners:
+            self.conn.execute(a.insert(), list(owners.values()))
+        return problems
+
+    def _rebuild_attachments(self) -> list[Problem]:
+        e, at = self.t.entries, self.t.attachments
+        rows = self.conn.execute(
+            select(e.c.pk, e.c.file_path, e.c.attach).where(e.c.attach.is_not(None))
+        ).all()
+        self.conn.execute(delete(at))
+        if not rows:
+            return []
+        by_id = dict(self.conn.execute(select(e.c.entry_id, e.c.pk)).tuples().all())
+        by_path = dict(self.conn.execute(select(e.c.file_path, e.c.pk)).tuples().all())
+        problems, out = [], []
+        for row in rows:
+            for position, target in enumerate(row.attach):
+                target_pk = _resolve_attachment(target, row.file_path, by_id, by_path)
+                if target_pk is None:
+                    problems.append(_warning(row.file_path, f"Attach target {target!r} not found"))
+                out.append(
+                    {
+                        "entry_pk": row.pk,
+                        "position": position,
+                        "target": target,
+                        "target_pk": target_pk,
+                    }
+                )
+        self.conn.execute(at.insert(), out)
+        return problems
+
+    def _category_collisions(self) -> list[Problem]:
+        c = self.t.categories
+        rows = self.conn.execute(select(c.c.category, c.c.file_path).order_by(c.c.file_path)).all()
+        seen: dict[str, str] = {}
+        problems = []
+        for category, path in rows:
+            if category in seen:
+                problems.append(
+                    _warning(
+                        seen[category],
+                        f"category {category or '(root)'!r} is also described "
+                        f"by {path}, which wins",
+                    )
+                )
+            seen[category] = path
+        return problems
+
+
+def _resolve_attachment(
+    target: str, source: str, by_id: dict[int, int], by_path: dict[str, int]
+) -> int | None:
+    """An attachment names an entry ID, a path relative to the source, or a /-rooted path."""
+    if target.strip().isdigit():
+        return by_id.get(int(target))
+    if target.startswith("/"):
+        path = posixpath.normpath(target.lstrip("/"))
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+    return by_path.get(path)
+
+
+def _warning(path: str, message: str) -> Problem:
+    return Problem(path, message, severity=Severity.WARNING)

@@ -1,0 +1,1 @@
+"""The Flask side of Octavo: the app class, routes, templates and responses."""

@@ -1,0 +1,91 @@
+"""The ``Octavo`` application: a Flask app configured the way a Publ site expects."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import flask
+
+from octavo.config import SiteConfig, load_config
+from octavo.index.database import IndexDatabase, IndexUnavailable
+from octavo.index.keeper import IndexKeeper
+from octavo.index.scanner import Scanner
+from octavo.index.urls import DatabaseConfigError
+
+LOG = logging.getLogger(__name__)
+
+_startup_scan_deferred = False
+
+
+def defer_startup_scan() -> None:
+    """Used by CLI commands that manage the index themselves (reindex, check, stamp)."""
+    global _startup_scan_deferred
+    _startup_scan_deferred = True
+
+
+class StartupError(SystemExit):
+    """The site cannot start (bad configuration, unreachable database).
+
+    It is a SystemExit with gunicorn's boot-error code, so a WSGI server stops
+    with the message instead of restarting workers in a loop; the message is
+    logged and printed, with no traceback.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(3)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Octavo(flask.Flask):
+    """A Publ-compatible site: ``app = Octavo(__name__, config)``."""
+
+    def __init__(
+        self, import_name: str, config: Mapping[str, Any] | None = None, **flask_kwargs: Any
+    ) -> None:
+        raw = dict(config or {})
+        super().__init__(
+            import_name,
+            template_folder=raw.get("template_folder", "templates"),
+            static_folder=raw.get("static_folder", "static"),
+            static_url_path=raw.get("static_url_path", "/static"),
+            **flask_kwargs,
+        )
+        try:
+            self.site: SiteConfig = load_config(raw, self.root_path)
+            if not os.path.isdir(self.site.content_folder):
+                raise ValueError(
+                    f"content folder {self.site.content_folder} does not exist "
+                    "(config key 'content_folder')"
+                )
+            self.secret_key = self.site.secret_key
+            self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
+            self.index.connect_check()
+        except (IndexUnavailable, DatabaseConfigError, ValueError) as err:
+            raise _fail(str(err)) from None
+        self.scanner = Scanner(
+            self.index,
+            self.site.content_folder,
+            self.site.timezone,
+            write_back=self.site.write_back,
+        )
+        self.keeper = IndexKeeper(self.scanner)
+        if self.site.scan_on_start and not _startup_scan_deferred:
+            self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
+
+    @property
+    def publ_config(self) -> SiteConfig:
+        """Publ's name for the site configuration."""
+        return self.site
+
+
+def _fail(message: str) -> StartupError:
+    LOG.error("octavo cannot start: %s", message)
+    print(f"octavo: error: {message}", file=sys.stderr)
+    return StartupError(message)
