@@ -10,9 +10,6 @@ from arrow.parser import DateTimeParser, ParserError
 
 _PARSER = DateTimeParser()
 
-#: The format ``octavo stamp`` writes, the same shape Publ writes.
-STAMP_FORMAT = "%Y-%m-%d %H:%M:%S%:z"
-
 
 @dataclass(frozen=True)
 class EntryDate:
@@ -71,8 +68,8 @@ def parse_date(value: str, site_tz: dt.tzinfo) -> EntryDate:
 
 
 def stamp_text(iso: str) -> str:
-    """Rewrite a stored ISO date in the form ``octavo stamp`` writes into files."""
-    return dt.datetime.fromisoformat(iso).strftime(STAMP_FORMAT)
+    """Rewrite a stored ISO date in the shape Publ writes: ``2026-11-26 17:28:35+00:00``."""
+    return dt.datetime.fromisoformat(iso).isoformat(sep=" ", timespec="seconds")
 
 
 def from_timestamp(timestamp: float, site_tz: dt.tzinfo) -> EntryDate:

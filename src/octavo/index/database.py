@@ -14,10 +14,10 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from octavo.index.lock import writer_lock
-from octavo.index.schema import META, SCHEMA_VERSION, Tables, build_tables, meta_table
+from octavo.index import schema
+from octavo.index.schema import META, Tables, build_tables, meta_table
 
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
-_ACTIVE = f"active:{SCHEMA_VERSION}"
 _LAST_ACTIVATED = "last_activated"
 _NEXT = "next_generation"
 
@@ -65,7 +65,7 @@ class IndexDatabase:
             return cached
         with self._guard:
             with self.engine.connect() as conn:
-                generation = _read_meta(conn, _ACTIVE)
+                generation = _read_meta(conn, _active_key())
             cached = build_tables(int(generation)) if generation else None
             self._cached = (time.monotonic(), cached)
         return cached
@@ -96,7 +96,7 @@ class IndexDatabase:
         assert generation
         with self.engine.begin() as conn:
             replaced = _read_meta(conn, _LAST_ACTIVATED)
-            _write_meta(conn, _ACTIVE, generation.group(2))
+            _write_meta(conn, _active_key(), generation.group(2))
             _write_meta(conn, _LAST_ACTIVATED, tables.prefix)
         self.forget_cached_pointer()
         self._drop_generations(keep={tables.prefix, replaced or ""})
@@ -116,6 +116,12 @@ class IndexDatabase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _active_key() -> str:
+    """Each schema version has its own live generation, so old and new code can run
+    side by side during a rolling deploy."""
+    return f"active:{schema.SCHEMA_VERSION}"
 
 
 def _read_meta(conn: Connection, key: str) -> str | None:

@@ -214,8 +214,8 @@ class IndexWriter:
         self.conn.execute(delete(at))
         if not rows:
             return []
-        by_id = dict(self.conn.execute(select(e.c.entry_id, e.c.pk)).tuples().all())
-        by_path = dict(self.conn.execute(select(e.c.file_path, e.c.pk)).tuples().all())
+        by_id = {r.entry_id: r.pk for r in self.conn.execute(select(e.c.entry_id, e.c.pk))}
+        by_path = {r.file_path: r.pk for r in self.conn.execute(select(e.c.file_path, e.c.pk))}
         problems, out = [], []
         for row in rows:
             for position, target in enumerate(row.attach):
