@@ -54,7 +54,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = SERVER_URLS[request.param]
     try:
         clear_server_database(url)
-    except Exception as err:  # noqa: BLE001 - any failure to reach the server is fatal
+    except Exception as err:
         pytest.fail(f"{request.param} test server unreachable at {url}: {err} (see .ci/run)")
     return url
 

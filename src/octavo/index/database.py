@@ -13,8 +13,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from octavo.index.lock import writer_lock
 from octavo.index import schema
+from octavo.index.lock import writer_lock
 from octavo.index.schema import META, Tables, build_tables, meta_table
 
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
