@@ -10,12 +10,12 @@ import click
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
 from octavo.content.problems import Problem
-from octavo.index.database import IndexDatabase
+from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.lock import LockBusy
 from octavo.index.scanner import Scanner, ScanReport
 from octavo.index.stamping import apply_stamps, plan_stamps
 from octavo.index.urls import database_url
-from octavo.web.app import Octavo, defer_startup_scan
+from octavo.web.app import Octavo, defer_index_startup
 
 #: How long reindex and stamp wait for another process that is updating the index.
 LOCK_WAIT = 600.0
@@ -35,10 +35,16 @@ def main(ctx: click.Context, app_ref: str | None) -> None:
     ctx.obj = app_ref
 
 
-def _site(ctx: click.Context, scan_on_load: bool = False) -> Octavo:
-    if not scan_on_load:
-        defer_startup_scan()
-    return load_site(ctx.obj)
+def _site(ctx: click.Context, connect: bool = True) -> Octavo:
+    """Load the site without its start-up scan; connect to its index unless told not to."""
+    defer_index_startup()
+    app = load_site(ctx.obj)
+    if connect:
+        try:
+            app.index.connect_check()
+        except IndexUnavailable as err:
+            raise click.ClickException(str(err)) from None
+    return app
 
 
 def _report(report: ScanReport, quiet: bool) -> None:
@@ -104,7 +110,7 @@ def check(ctx: click.Context) -> None:
 
     Exits with status 1 when there is any problem.
     """
-    app = _site(ctx)
+    app = _site(ctx, connect=False)
     with tempfile.TemporaryDirectory(prefix="octavo-check-") as scratch:
         url = database_url(None, None, os.path.join(scratch, "check.db"), scratch)
         db = IndexDatabase(url, lock_file=os.path.join(scratch, "lock"))
@@ -136,5 +142,5 @@ def check(ctx: click.Context) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
     """Serve the site with the development server (use gunicorn in production)."""
-    app = _site(ctx, scan_on_load=True)
+    app = load_site(ctx.obj)
     app.run(host=host, port=port, debug=debug, use_reloader=debug)

@@ -18,13 +18,14 @@ from octavo.index.urls import DatabaseConfigError
 
 LOG = logging.getLogger(__name__)
 
-_startup_scan_deferred = False
+_index_startup_deferred = False
 
 
-def defer_startup_scan() -> None:
-    """Used by CLI commands that manage the index themselves (reindex, check, stamp)."""
-    global _startup_scan_deferred
-    _startup_scan_deferred = True
+def defer_index_startup() -> None:
+    """For CLI commands that manage the index themselves (reindex, check, stamp): the app
+    then neither connects to its index nor scans when it is constructed."""
+    global _index_startup_deferred
+    _index_startup_deferred = True
 
 
 class StartupError(SystemExit):
@@ -66,8 +67,7 @@ class Octavo(flask.Flask):
                 )
             self.secret_key = self.site.secret_key
             self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
-            self.index.connect_check()
-        except (IndexUnavailable, DatabaseConfigError, ValueError) as err:
+        except (DatabaseConfigError, ValueError) as err:
             raise _fail(str(err)) from None
         self.scanner = Scanner(
             self.index,
@@ -76,7 +76,16 @@ class Octavo(flask.Flask):
             write_back=self.site.write_back,
         )
         self.keeper = IndexKeeper(self.scanner)
-        if self.site.scan_on_start and not _startup_scan_deferred:
+        if not _index_startup_deferred:
+            self._start_index()
+
+    def _start_index(self) -> None:
+        """Connect, then build the index (first start) or rescan it in the background."""
+        try:
+            self.index.connect_check()
+        except IndexUnavailable as err:
+            raise _fail(str(err)) from None
+        if self.site.scan_on_start:
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
 
     @property

@@ -1,0 +1,88 @@
+"""The ``octavo`` command, run as a user runs it: a real process on a real site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+OCTAVO = [str(Path(sys.executable).parent / "octavo")]  # the installed console script
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP")}
+    environment.update(env or {})
+    return subprocess.run([*OCTAVO, *args], cwd=cwd, env=environment, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the bundled example site (never the original: stamp writes files)."""
+    target = tmp_path / "blog"
+    shutil.copytree(REPO / "examples" / "blog", target,
+                    ignore=shutil.ignore_patterns(".octavo", "*.db*", "__pycache__"))
+    return target
+
+
+def test_reindex_with_app_path_and_default_app(site, tmp_path):
+    result = run("--app", str(site / "app.py"), "reindex", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "index built" in result.stdout and "added" in result.stdout
+    assert (site / ".octavo" / "index.db").exists()
+    again = run("reindex", cwd=site)  # ./app.py found by default
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 updated, 0 removed" in again.stdout
+    fresh = run("reindex", "--fresh", cwd=site)
+    assert "index built" in fresh.stdout
+
+
+def test_missing_app_is_a_usage_error(tmp_path):
+    result = run("reindex", cwd=tmp_path)
+    assert result.returncode == 2 and "no app.py" in result.stderr
+
+
+def test_unreachable_database_is_a_clear_error_without_traceback(site):
+    result = run("reindex", cwd=site,
+                 env={"DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"})
+    assert result.returncode == 1
+    assert "cannot use the index database" in result.stderr
+    assert "Traceback" not in result.stderr and "pw" not in result.stderr
+
+
+def test_check_reports_problems_and_leaves_the_index_alone(site):
+    clean = run("check", cwd=site)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "0 problems" in clean.stdout
+    (site / "content" / "broken.md").write_text("Title: b\nStatus: maybe\n\nx\n")
+    broken = run("check", cwd=site)
+    assert broken.returncode == 1
+    assert "broken.md:2: error: unknown status 'maybe'" in broken.stdout
+    assert not (site / ".octavo").exists()
+
+
+def test_stamp_dry_run_then_stamp(site):
+    content = site / "content"
+    before = {p: p.read_bytes() for p in content.rglob("*.md")}
+    dry = run("stamp", "--dry-run", cwd=site)
+    assert dry.returncode == 0, dry.stderr
+    planned = [line for line in dry.stdout.splitlines() if line.startswith("would stamp")]
+    assert planned, dry.stdout
+    assert {p: p.read_bytes() for p in content.rglob("*.md")} == before
+    assert not any("DRAFT" in before[content / line.split()[2].rstrip(":")].decode()
+                   for line in planned)
+
+    done = run("stamp", cwd=site)
+    assert done.returncode == 0, done.stderr
+    changed = {p for p in before if p.read_bytes() != before[p]}
+    assert {str(p.relative_to(content)) for p in changed} == {
+        line.split()[2].rstrip(":") for line in planned
+    }
+    for path in changed:  # only headers were added: the body is byte-identical
+        assert path.read_bytes().split(b"\n\n", 1)[1] == before[path].split(b"\n\n", 1)[1]
+    assert "0 would be stamped" in run("stamp", "--dry-run", cwd=site).stdout.replace("files ", "")
