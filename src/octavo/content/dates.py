@@ -6,10 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from arrow.parser import DateTimeParser, ParserError
-
-_PARSER = DateTimeParser()
-
 
 @dataclass(frozen=True)
 class EntryDate:
@@ -58,8 +54,10 @@ def parse_date(value: str, site_tz: dt.tzinfo) -> EntryDate:
         # whose parser remains the reference for everything else Publ accepts.
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
+        from arrow.parser import DateTimeParser, ParserError  # rarely needed; slow to import
+
         try:
-            moment = _PARSER.parse_iso(text)
+            moment = DateTimeParser().parse_iso(text)
         except (ParserError, ValueError) as err:
             raise ValueError(f"unparseable date {text!r}: {err}") from None
     if moment.tzinfo is None:

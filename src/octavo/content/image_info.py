@@ -6,8 +6,6 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 from octavo.content.problems import ContentError
 
 
@@ -22,6 +20,8 @@ class ImageRecord:
 
 def read_image_info(path: str, data: bytes) -> ImageRecord:
     """Read dimensions without decoding pixels; a broken image raises ContentError."""
+    from PIL import Image, UnidentifiedImageError  # only scans that meet an image pay for it
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -47,7 +47,11 @@ def apply_headers(text: str, headers: tuple[tuple[str, str], ...]) -> str:
 
 
 def write_atomically(fullpath: str, plan: StampPlan) -> None:
-    """Replace the file with its stamped version, or raise StampRefused."""
+    """Replace the file with its stamped version, or raise StampRefused.
+
+    A symlinked entry is stamped where it really lives; the link stays a link.
+    """
+    fullpath = os.path.realpath(fullpath)
     with open(fullpath, "rb") as handle:
         original = handle.read()
     if digest(original) != plan.expected_digest:

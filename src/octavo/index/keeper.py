@@ -10,9 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
+from typing import Any
 
 from octavo.index.lock import LockBusy
 from octavo.index.scanner import Scanner, ScanReport
@@ -31,7 +29,7 @@ class IndexKeeper:
         self.after_scan = after_scan
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._observer: Any = None
         self._threads: list[threading.Thread] = []
 
     def start(self, rescan_interval: float, watch: bool, debounce: float) -> None:
@@ -77,6 +75,9 @@ class IndexKeeper:
 
     def _watch(self, debounce: float) -> None:
         """Rescan shortly after files change, coalescing bursts (a git pull, an editor save)."""
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
         keeper = self
 
         class Handler(FileSystemEventHandler):

@@ -12,10 +12,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
 from octavo.content.fingerprint import digest
-from octavo.content.identity import Identities, IdentityClaim, resolve_identities
+from octavo.content.identity import (
+    IdentityClaim,
+    derived_id,
+    derived_uuid,
+    resolve_identities,
+)
 from octavo.content.image_info import ImageRecord
 from octavo.content.parse import Record, parse_file
 from octavo.content.problems import ContentError, Problem, Severity
@@ -25,9 +32,9 @@ from octavo.index.database import IndexDatabase
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
 from octavo.index.stamping import apply_stamps, plan_stamps
-from octavo.index.writer import IndexWriter
+from octavo.index.writer import Identity, IndexWriter
 
-#: Files read between two progress reports.
+#: Files read and written together (memory stays flat whatever the site's size).
 _PART = 500
 
 #: Called as progress(done, total) while files are read.
@@ -159,18 +166,15 @@ class Scanner:
         return report
 
     def _scan(self, tables: Tables) -> ScanReport:
+        """Stream changed files into `tables` in one transaction, a few hundred at a time."""
         started = time.perf_counter()
         report = ScanReport()
         walk = walk_content(self.root)
         report.problems += walk.problems
+        f = tables.files
         with self.db.engine.connect() as conn:
-            f = tables.files
-            known = {
-                row.path: (row.size, row.mtime_ns, row.digest)
-                for row in conn.execute(
-                    f.select().with_only_columns(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest)
-                )
-            }
+            rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest))
+            known = {row.path: (row.size, row.mtime_ns, row.digest) for row in rows}
         present = {found.relpath for found in walk.files}
         removed = [path for path in known if path not in present]
         candidates = [
@@ -178,78 +182,80 @@ class Scanner:
             for found in walk.files
             if known.get(found.relpath, (None, None))[:2] != (found.size, found.mtime_ns)
         ]
-        reads = self._read_all(candidates, known, report)
         report.unchanged = len(walk.files) - len(candidates)
         report.removed = len(removed)
-        if reads or removed:
+        if candidates or removed:
             with self.db.engine.begin() as conn:
-                self._write(IndexWriter(conn, tables), reads, removed, known, report)
+                self._write(IndexWriter(conn, tables), candidates, removed, known, report)
         report.seconds = time.perf_counter() - started
         return report
-
-    def _read_all(
-        self,
-        candidates: list[FoundFile],
-        known: dict[str, tuple[int, int, str]],
-        report: ScanReport,
-    ) -> list[_Read]:
-        """Read and parse changed files, reporting progress as it goes.
-
-        Parsing stays in this process: handing records back from worker
-        processes cost more (pickling) than the parsing it would share out.
-        """
-        known_digests = {path: value[2] for path, value in known.items()}
-        reads: list[_Read] = []
-        for start in range(0, len(candidates), _PART):
-            part_reads, problems = _read_part(
-                candidates[start : start + _PART], known_digests, self.site_tz
-            )
-            reads += part_reads
-            report.problems += problems
-            if self.progress:
-                self.progress(min(start + _PART, len(candidates)), len(candidates))
-        for read in reads:
-            if read.record is None:
-                continue
-            if read.found.relpath in known:
-                report.updated += 1
-            else:
-                report.added += 1
-        return reads
 
     def _write(
         self,
         writer: IndexWriter,
-        reads: list[_Read],
+        candidates: list[FoundFile],
         removed: list[str],
         known: dict[str, tuple[int, int, str]],
         report: ScanReport,
     ) -> None:
-        entries = [r.record for r in reads if isinstance(r.record, EntryRecord)]
-        categories = [r.record for r in reads if isinstance(r.record, CategoryRecord)]
-        images = [(r.record, r.digest) for r in reads if isinstance(r.record, ImageRecord)]
+        """Entries are written with provisional identities (their current ones, or what
+        they declare). When any file's claim to an ID or UUID changed, the resolver then
+        settles the whole site from the rows as written, and only the rows that must move
+        are updated. Memory stays flat however large the site."""
         writer.remove_files(removed)
-        if entries or removed:
-            existing = writer.existing_claims()
-            identities = self._identities(existing, entries, report)
+        existing = writer.existing_entries([f.relpath for f in candidates if f.kind == "entry"])
+        known_digests = {path: value[2] for path, value in known.items()}
+        claims_changed = bool(removed)
+        for start in range(0, len(candidates), _PART):
+            part = candidates[start : start + _PART]
+            reads, problems = _read_part(part, known_digests, self.site_tz)
+            report.problems += problems
+            entries = [r.record for r in reads if isinstance(r.record, EntryRecord)]
+            identities = {}
+            for record in entries:
+                previous = existing.get(record.path)
+                if previous is not None and previous.claim == claim_of(record):
+                    identities[record.path] = previous.identity
+                else:
+                    identities[record.path] = _provisional(record)
+                    claims_changed = True
             writer.write_entries(entries, existing, identities)
-        writer.write_categories(categories)
-        writer.write_images(images)
-        writer.record_files([_file_row(r) for r in reads])
+            writer.write_categories(
+                [r.record for r in reads if isinstance(r.record, CategoryRecord)]
+            )
+            writer.write_images(
+                [(r.record, r.digest) for r in reads if isinstance(r.record, ImageRecord)]
+            )
+            writer.record_files([_file_row(r) for r in reads])
+            for read in reads:
+                if read.record is not None:
+                    report.added += read.found.relpath not in known
+                    report.updated += read.found.relpath in known
+            if self.progress:
+                self.progress(start + len(part), len(candidates))
+        if claims_changed:
+            self._settle_identities(writer, report)
         report.problems += writer.rebuild_derived()
 
-    def _identities(
-        self,
-        existing: dict[str, tuple[int, IdentityClaim, int, str]],
-        entries: list[EntryRecord],
-        report: ScanReport,
-    ) -> Identities:
-        claims = {path: item[1] for path, item in existing.items()}
-        for record in entries:
-            claims[record.path] = claim_of(record)
-        identities = resolve_identities(claims.values())
-        report.problems += identities.problems
-        return identities
+    def _settle_identities(self, writer: IndexWriter, report: ScanReport) -> None:
+        indexed = writer.existing_entries()
+        settled = resolve_identities(item.claim for item in indexed.values())
+        report.problems += settled.problems
+        writer.set_identities(
+            {
+                path: (settled.ids[path], settled.uuids[path])
+                for path, item in indexed.items()
+                if (settled.ids[path], settled.uuids[path]) != item.identity
+            }
+        )
+
+
+def _provisional(record: EntryRecord) -> Identity:
+    """The identity an entry most likely ends with: what it declares, else its derived one."""
+    return (
+        record.explicit_id or derived_id(record.path),
+        record.explicit_uuid or derived_uuid(record.path),
+    )
 
 
 def claim_of(record: EntryRecord) -> IdentityClaim:

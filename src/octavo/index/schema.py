@@ -80,7 +80,9 @@ def build_tables(generation: int) -> Tables:
         f"{prefix}entries",
         md,
         Column("pk", Integer, primary_key=True, autoincrement=True),
-        Column("entry_id", BigInteger, nullable=False, unique=True),
+        # Unique by construction (the identity resolver), not by constraint: a scan writes
+        # provisional values and settles them at the end, which keeps it streaming.
+        Column("entry_id", BigInteger, nullable=False, index=True),
         path_column("file_path", nullable=False, unique=True),
         path_column("category", nullable=False),
         Column("status", SmallInteger, nullable=False),
@@ -90,7 +92,7 @@ def build_tables(generation: int) -> Tables:
         Column("display_date", String(64), nullable=False),
         Column("last_modified", String(64), nullable=False),
         Column("date_is_fallback", Boolean, nullable=False),
-        Column("uuid", String(36), nullable=False, unique=True),
+        Column("uuid", String(36), nullable=False, index=True),
         Column("explicit_id", BigInteger),
         Column("explicit_uuid", String(36)),
         Column("title", Text, nullable=False),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
-from octavo.content.identity import Identities, IdentityClaim
+from octavo.content.identity import IdentityClaim
 from octavo.content.image_info import ImageRecord
 from octavo.content.problems import Problem, Severity
 from octavo.content.status import VISIBLE, Status
@@ -25,6 +26,19 @@ def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+#: An entry's (Entry-ID, UUID).
+Identity = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class IndexedEntry:
+    """What the scan needs to know about an entry already in the index."""
+
+    pk: int
+    claim: IdentityClaim
+    identity: Identity
+
+
 class IndexWriter:
     """Writes one scan's changes; the caller owns the transaction."""
 
@@ -32,8 +46,8 @@ class IndexWriter:
         self.conn = conn
         self.t = tables
 
-    def existing_claims(self) -> dict[str, tuple[int, IdentityClaim, int, str]]:
-        """Every indexed entry: path → (pk, claim, current id, current uuid)."""
+    def existing_entries(self, paths: Sequence[str] | None = None) -> dict[str, IndexedEntry]:
+        """Indexed entries (all, or those at `paths`): row key, identity claim, current identity."""
         e = self.t.entries
         query = select(
             e.c.pk,
@@ -44,16 +58,21 @@ class IndexWriter:
             e.c.entry_id,
             e.c.uuid,
         )
+        parts = (
+            [query]
+            if paths is None
+            else [query.where(e.c.file_path.in_(part)) for part in chunks(paths)]
+        )
         return {
-            row.file_path: (
+            row.file_path: IndexedEntry(
                 row.pk,
                 IdentityClaim(
                     row.file_path, row.explicit_id, row.explicit_uuid, row.status == Status.DRAFT
                 ),
-                row.entry_id,
-                row.uuid,
+                (row.entry_id, row.uuid),
             )
-            for row in self.conn.execute(query)
+            for part in parts
+            for row in self.conn.execute(part)
         }
 
     def remove_files(self, paths: Sequence[str]) -> None:
@@ -72,31 +91,18 @@ class IndexWriter:
     def write_entries(
         self,
         records: Sequence[EntryRecord],
-        existing: dict[str, tuple[int, IdentityClaim, int, str]],
-        identities: Identities,
+        existing: dict[str, IndexedEntry],
+        identities: dict[str, Identity],
     ) -> None:
-        """Upsert changed entries (keeping each file's row key) and move any IDs that changed."""
+        """Upsert changed entries, keeping each file's row key, with the given identities."""
         e = self.t.entries
-        changed = {r.path for r in records}
-        moved = [
-            (pk, path)
-            for path, (pk, _, old_id, old_uuid) in existing.items()
-            if (identities.ids[path], identities.uuids[path]) != (old_id, old_uuid)
-        ]
-        # Park moving rows on unique placeholder values so no swap trips a unique key.
-        if moved:
-            self.conn.execute(
-                update(e)
-                .where(e.c.pk == bindparam("b_pk"))
-                .values(entry_id=bindparam("b_tmp_id"), uuid=bindparam("b_tmp_uuid")),
-                [{"b_pk": pk, "b_tmp_id": -pk, "b_tmp_uuid": f"tmp-{pk}"} for pk, _ in moved],
-            )
         updates, inserts = [], []
         for record in records:
-            row = entry_row(record, identities.ids[record.path], identities.uuids[record.path])
+            entry_id, uuid = identities[record.path]
+            row = entry_row(record, entry_id, uuid)
             if record.path in existing:
                 updates.append(
-                    {"b_pk": existing[record.path][0]} | {f"v_{k}": v for k, v in row.items()}
+                    {"b_pk": existing[record.path].pk} | {f"v_{k}": v for k, v in row.items()}
                 )
             else:
                 inserts.append(row)
@@ -104,20 +110,24 @@ class IndexWriter:
             columns: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_pk"}
             self.conn.execute(update(e).where(e.c.pk == bindparam("b_pk")).values(columns), updates)
             self._delete_entry_children([u["b_pk"] for u in updates])
-        for part in chunks(inserts, 2000):
-            self.conn.execute(e.insert(), list(part))
-        unchanged_moves = [(pk, path) for pk, path in moved if path not in changed]
-        if unchanged_moves:
-            self.conn.execute(
-                update(e)
-                .where(e.c.pk == bindparam("b_pk"))
-                .values(entry_id=bindparam("b_id"), uuid=bindparam("b_uuid")),
-                [
-                    {"b_pk": pk, "b_id": identities.ids[path], "b_uuid": identities.uuids[path]}
-                    for pk, path in unchanged_moves
-                ],
-            )
+        if inserts:
+            self.conn.execute(e.insert(), inserts)
         self._write_tags(records)
+
+    def set_identities(self, changes: dict[str, Identity]) -> None:
+        """Move entries to their settled ID and UUID (uniqueness is the resolver's job)."""
+        if not changes:
+            return
+        e = self.t.entries
+        self.conn.execute(
+            update(e)
+            .where(e.c.file_path == bindparam("b_path"))
+            .values(entry_id=bindparam("b_id"), uuid=bindparam("b_uuid")),
+            [
+                {"b_path": path, "b_id": entry_id, "b_uuid": uuid}
+                for path, (entry_id, uuid) in changes.items()
+            ],
+        )
 
     def _write_tags(self, records: Sequence[EntryRecord]) -> None:
         e = self.t.entries
