@@ -46,8 +46,15 @@ def test_publ_database_config_is_translated(site, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = make_app(site, database_config={"provider": "sqlite", "filename": "publ.db"})
     assert app.index.url.database == str(site / "publ.db")
-    app = make_app(site, database_config={"provider": "postgres", "user": "postgres",
-                                          "host": "127.0.0.1", "database": "test"})
+    app = make_app(
+        site,
+        database_config={
+            "provider": "postgres",
+            "user": "postgres",
+            "host": "127.0.0.1",
+            "database": "test",
+        },
+    )
     assert str(app.index.url) == "postgresql+psycopg://postgres@127.0.0.1/test"
 
 

@@ -17,16 +17,20 @@ OCTAVO = [str(Path(sys.executable).parent / "octavo")]  # the installed console 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP")}
     environment.update(env or {})
-    return subprocess.run([*OCTAVO, *args], cwd=cwd, env=environment, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [*OCTAVO, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A copy of the bundled example site (never the original: stamp writes files)."""
     target = tmp_path / "blog"
-    shutil.copytree(REPO / "examples" / "blog", target,
-                    ignore=shutil.ignore_patterns(".octavo", "*.db*", "__pycache__"))
+    shutil.copytree(
+        REPO / "examples" / "blog",
+        target,
+        ignore=shutil.ignore_patterns(".octavo", "*.db*", "__pycache__"),
+    )
     return target
 
 
@@ -48,8 +52,9 @@ def test_missing_app_is_a_usage_error(tmp_path):
 
 
 def test_unreachable_database_is_a_clear_error_without_traceback(site):
-    result = run("reindex", cwd=site,
-                 env={"DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"})
+    result = run(
+        "reindex", cwd=site, env={"DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"}
+    )
     assert result.returncode == 1
     assert "cannot use the index database" in result.stderr
     assert "Traceback" not in result.stderr and "pw" not in result.stderr
@@ -74,8 +79,9 @@ def test_stamp_dry_run_then_stamp(site):
     planned = [line for line in dry.stdout.splitlines() if line.startswith("would stamp")]
     assert planned, dry.stdout
     assert {p: p.read_bytes() for p in content.rglob("*.md")} == before
-    assert not any("DRAFT" in before[content / line.split()[2].rstrip(":")].decode()
-                   for line in planned)
+    assert not any(
+        "DRAFT" in before[content / line.split()[2].rstrip(":")].decode() for line in planned
+    )
 
     done = run("stamp", cwd=site)
     assert done.returncode == 0, done.stderr
