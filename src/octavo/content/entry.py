@@ -21,7 +21,7 @@ from octavo.content.titles import plain_title
 _CUT = re.compile(r"^\.\.\.\.\.$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagRef:
     """A tag as one entry declares it."""
 

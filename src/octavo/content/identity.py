@@ -30,7 +30,7 @@ _UUID_NAMESPACE = uuid.UUID("6f2c1a4e-7d0b-5c8e-9a3f-0b1d2e3f4a5b")
 T = TypeVar("T", bound=Hashable)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentityClaim:
     """What one entry file says about its identity."""
 

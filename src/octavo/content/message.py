@@ -16,7 +16,7 @@ from octavo.content.problems import ContentError
 _HEADER_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):(.*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     """One header as written: its name, unfolded value and 1-based line."""
 

@@ -12,7 +12,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".ti
 
 def normalize_relpath(relpath: str) -> str:
     """Forward slashes and NFC, so a path hashes the same on macOS, Linux and Windows."""
-    return unicodedata.normalize("NFC", relpath.replace("\\", "/"))
+    relpath = relpath.replace("\\", "/")
+    return relpath if relpath.isascii() else unicodedata.normalize("NFC", relpath)
 
 
 def category_of(relpath: str) -> str:

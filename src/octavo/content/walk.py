@@ -9,7 +9,7 @@ from octavo.content.paths import file_kind, normalize_relpath
 from octavo.content.problems import Problem, Severity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundFile:
     """A content file and the stat values its fingerprint starts from."""
 

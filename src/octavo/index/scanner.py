@@ -173,8 +173,8 @@ class Scanner:
         report.problems += walk.problems
         f = tables.files
         with self.db.engine.connect() as conn:
-            rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest))
-            known = {row.path: (row.size, row.mtime_ns, row.digest) for row in rows}
+            rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest)).all()
+            known = {path: (size, mtime_ns, hashed) for path, size, mtime_ns, hashed in rows}
         present = {found.relpath for found in walk.files}
         removed = [path for path in known if path not in present]
         candidates = [
