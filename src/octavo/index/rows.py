@@ -13,8 +13,9 @@ from octavo.content.status import Status
 Row = dict[str, Any]
 
 
-def entry_row(record: EntryRecord, entry_id: int, uuid: str) -> Row:
+def entry_row(record: EntryRecord, entry_id: int, uuid: str, digest: str) -> Row:
     return {
+        "digest": digest,
         "entry_id": entry_id,
         "file_path": record.path,
         "category": record.category,

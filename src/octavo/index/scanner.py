@@ -210,9 +210,9 @@ class Scanner:
             part = candidates[start : start + _PART]
             reads, problems = _read_part(part, known_digests, self.site_tz)
             report.problems += problems
-            entries = [r.record for r in reads if isinstance(r.record, EntryRecord)]
+            entries = [(r.record, r.digest) for r in reads if isinstance(r.record, EntryRecord)]
             identities = {}
-            for record in entries:
+            for record, _ in entries:
                 previous = existing.get(record.path)
                 if previous is not None and previous.claim == claim_of(record):
                     identities[record.path] = previous.identity

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
@@ -106,12 +106,10 @@ def build_tables(generation: int) -> Tables:
         Column("canonical_path", Text),
         Column("auth", Text),
         Column("headers", JSON, nullable=False),
-        Column(
-            "aliases", JSON(none_as_null=True)
-        ),  # source of the derived aliases table; NULL when none
-        Column(
-            "attach", JSON(none_as_null=True)
-        ),  # source of the derived attachments table; NULL when none
+        Column("digest", String(32), nullable=False),  # of the file bytes: keys render caches
+        # The sources of the derived aliases and attachments tables; NULL when empty.
+        Column("aliases", JSON(none_as_null=True)),
+        Column("attach", JSON(none_as_null=True)),
     )
     Index(f"{prefix}ix_list", entries.c.category, entries.c.status, entries.c.local_date)
     Index(f"{prefix}ix_date", entries.c.status, entries.c.local_date)

@@ -90,16 +90,16 @@ class IndexWriter:
 
     def write_entries(
         self,
-        records: Sequence[EntryRecord],
+        records: Sequence[tuple[EntryRecord, str]],
         existing: dict[str, IndexedEntry],
         identities: dict[str, Identity],
     ) -> None:
-        """Upsert changed entries, keeping each file's row key, with the given identities."""
+        """Upsert changed entries (with their file digests), keeping each file's row key."""
         e = self.t.entries
         updates, inserts = [], []
-        for record in records:
+        for record, digest in records:
             entry_id, uuid = identities[record.path]
-            row = entry_row(record, entry_id, uuid)
+            row = entry_row(record, entry_id, uuid, digest)
             if record.path in existing:
                 updates.append(
                     {"b_pk": existing[record.path].pk} | {f"v_{k}": v for k, v in row.items()}
@@ -112,7 +112,7 @@ class IndexWriter:
             self._delete_entry_children([u["b_pk"] for u in updates])
         if inserts:
             self.conn.execute(e.insert(), inserts)
-        self._write_tags(records)
+        self._write_tags([record for record, _ in records])
 
     def set_identities(self, changes: dict[str, Identity]) -> None:
         """Move entries to their settled ID and UUID (uniqueness is the resolver's job)."""

@@ -1,0 +1,209 @@
+"""Listings as single SQL queries: filters, keyset bounds and ordering for a view.
+
+A view's page is one indexed query (``WHERE filters AND keyset bound ORDER BY
+key LIMIT count``), so page 500 of an archive costs what page 1 costs, and no
+request loads a category's entries into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from octavo.content.status import Status
+from octavo.index.queries import Viewer, category_clause
+from octavo.index.schema import Tables
+
+
+class Order(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+
+
+class StatusSet(StrEnum):
+    """Which statuses a query sees (Publ's internal `_all`, `_deleted`, `_attachments`)."""
+
+    LISTED = "listed"
+    WITH_ATTACHMENTS = "attachments"
+    DELETED = "deleted"
+    ALL = "all"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where an entry sits in date order: local wall-clock date, then ID."""
+
+    local_date: dt.datetime
+    entry_id: int
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A keyset bound: ``first``/``last`` are inclusive, ``after``/``before`` exclusive."""
+
+    kind: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class EntryQuery:
+    """A normalised view specification, ready to become SQL."""
+
+    categories: tuple[str, ...] | None = None
+    recurse: bool = False
+    category_not: tuple[str, ...] = ()
+    future: bool = False
+    entry_types: tuple[str, ...] | None = None
+    entry_types_not: tuple[str, ...] = ()
+    date_range: tuple[dt.datetime, dt.datetime] | None = None
+    tags: tuple[str, ...] = ()
+    tag_filter: str = "ANY"
+    bounds: tuple[Bound, ...] = ()
+    attachments_of: int | None = None
+    attached_to: int | None = None
+    has_attachments: bool | None = None
+    is_attached: bool | None = None
+    statuses: StatusSet = StatusSet.LISTED
+    order: Order = Order.NEWEST
+    now: float = field(default_factory=time.time, compare=False)
+
+    def bounded(self, *bounds: Bound) -> EntryQuery:
+        return replace(self, bounds=(*self.bounds, *bounds))
+
+
+def filter_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
+    """Every condition of the query except the viewer's access."""
+    e = tables.entries
+    parts: list[ColumnElement[bool]] = [_status_clause(tables, q)]
+    if q.categories is not None:
+        parts.append(or_(false(), *(category_clause(tables, c, q.recurse) for c in q.categories)))
+    if q.category_not:
+        parts.append(e.c.category.not_in(q.category_not))
+    if q.entry_types is not None:
+        parts.append(e.c.entry_type.in_(q.entry_types))
+    if q.entry_types_not:
+        parts.append(e.c.entry_type.not_in(q.entry_types_not))
+    if q.date_range is not None:
+        start, end = q.date_range
+        parts.append(and_(e.c.local_date >= start, e.c.local_date < end))
+    if q.tags:
+        parts.append(_tag_clause(tables, q.tags, q.tag_filter))
+    parts += [_bound_clause(tables, bound) for bound in q.bounds]
+    parts += _attachment_clauses(tables, q)
+    return and_(true(), *parts)
+
+
+def order_by(tables: Tables, order: Order, reverse: bool = False) -> list[Any]:
+    e = tables.entries
+    if order is Order.TITLE:
+        keys = [e.c.sort_title, e.c.entry_id]
+        return [k.desc() for k in keys] if reverse else keys
+    descending = (order is Order.NEWEST) != reverse
+    keys = [e.c.local_date, e.c.entry_id]
+    return [k.desc() for k in keys] if descending else [k.asc() for k in keys]
+
+
+def select_entries(
+    tables: Tables, viewer: Viewer, q: EntryQuery, limit: int | None = None, reverse: bool = False
+) -> Select[Any]:
+    """The page query: matching entries the viewer may see, in order (or reversed)."""
+    e = tables.entries
+    query = select(e).where(viewer.access_clause(tables), filter_clause(tables, q))
+    return query.order_by(*order_by(tables, q.order, reverse)).limit(limit)
+
+
+def fetch(conn: Connection, query: Select[Any]) -> list[Row[Any]]:
+    return list(conn.execute(query))
+
+
+def position_of(conn: Connection, tables: Tables, entry_id: int) -> Position | None:
+    """An entry's keyset position, whatever its status (bounds may name any entry)."""
+    e = tables.entries
+    row = conn.execute(select(e.c.local_date, e.c.entry_id).where(e.c.entry_id == entry_id)).first()
+    return Position(row.local_date, row.entry_id) if row else None
+
+
+def count_entries(conn: Connection, tables: Tables, viewer: Viewer, q: EntryQuery) -> int:
+    e = tables.entries
+    query = select(func.count(e.c.pk)).where(viewer.access_clause(tables), filter_clause(tables, q))
+    return int(conn.execute(query).scalar_one())
+
+
+def hidden_from(conn: Connection, tables: Tables, viewer: Viewer, q: EntryQuery) -> bool:
+    """Whether some matching entry exists that the viewer may not see."""
+    e = tables.entries
+    query = select(e.c.pk).where(not_(viewer.access_clause(tables)), filter_clause(tables, q))
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def _status_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
+    e = tables.entries
+    if q.statuses is StatusSet.ALL:
+        return true()
+    if q.statuses is StatusSet.DELETED:
+        return e.c.status == int(Status.GONE)
+    scheduled = e.c.status == int(Status.SCHEDULED)
+    if not q.future:
+        scheduled = and_(scheduled, e.c.utc_timestamp <= int(q.now))
+    listed = or_(e.c.status == int(Status.PUBLISHED), scheduled)
+    if q.statuses is StatusSet.WITH_ATTACHMENTS:
+        listed = or_(listed, e.c.status == int(Status.ATTACHMENT))
+    return listed
+
+
+def _tag_clause(tables: Tables, tags: tuple[str, ...], how: str) -> ColumnElement[bool]:
+    e, t = tables.entries, tables.entry_tags
+
+    def tagged(keys: tuple[str, ...]) -> ColumnElement[bool]:
+        return exists().where(t.c.entry_pk == e.c.pk, t.c.tag_key.in_(keys))
+
+    if how == "ALL":
+        return and_(*(tagged((key,)) for key in tags))
+    if how == "NONE":
+        return not_(tagged(tags))
+    return tagged(tags)
+
+
+def _bound_clause(tables: Tables, bound: Bound) -> ColumnElement[bool]:
+    e = tables.entries
+    date, entry_id = bound.position.local_date, bound.position.entry_id
+    if bound.kind in ("first", "after"):
+        tie = e.c.entry_id >= entry_id if bound.kind == "first" else e.c.entry_id > entry_id
+        return or_(e.c.local_date > date, and_(e.c.local_date == date, tie))
+    tie = e.c.entry_id <= entry_id if bound.kind == "last" else e.c.entry_id < entry_id
+    return or_(e.c.local_date < date, and_(e.c.local_date == date, tie))
+
+
+def _attachment_clauses(tables: Tables, q: EntryQuery) -> list[ColumnElement[bool]]:
+    e, a = tables.entries, tables.attachments
+    clauses: list[ColumnElement[bool]] = []
+    if q.attachments_of is not None:
+        clauses.append(exists().where(a.c.entry_pk == q.attachments_of, a.c.target_pk == e.c.pk))
+    if q.attached_to is not None:
+        clauses.append(exists().where(a.c.target_pk == q.attached_to, a.c.entry_pk == e.c.pk))
+    if q.has_attachments is not None:
+        has = exists().where(a.c.entry_pk == e.c.pk, a.c.target_pk.is_not(None))
+        clauses.append(has if q.has_attachments else not_(has))
+    if q.is_attached is not None:
+        attached = exists().where(a.c.target_pk == e.c.pk)
+        clauses.append(attached if q.is_attached else not_(attached))
+    return clauses
