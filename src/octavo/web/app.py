@@ -5,16 +5,23 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import flask
+import jinja2
 
 from octavo.config import SiteConfig, load_config
 from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.keeper import IndexKeeper
 from octavo.index.scanner import Scanner
 from octavo.index.urls import DatabaseConfigError
+from octavo.web.aliases import RegexAliases, RegexHandler
+from octavo.web.context import close_request_index
+from octavo.web.errors import handle_exception
+from octavo.web.routes import register_routes
+from octavo.web.template_api import template_globals
+from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
 
 LOG = logging.getLogger(__name__)
 
@@ -69,6 +76,16 @@ class Octavo(flask.Flask):
             self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
         except (DatabaseConfigError, ValueError) as err:
             raise _fail(str(err)) from None
+        if not os.path.isdir(self.site.template_folder):
+            raise _fail(
+                f"template folder {self.site.template_folder} does not exist "
+                "(config key 'template_folder')"
+            )
+        self.templates = TemplateFinder(
+            self.site.template_folder, self.site.get("template_mimetypes") or {}
+        )
+        self.path_regexes = RegexAliases()
+        self._setup_web()
         self.scanner = Scanner(
             self.index,
             self.site.content_folder,
@@ -87,6 +104,35 @@ class Octavo(flask.Flask):
             raise _fail(str(err)) from None
         if self.site.scan_on_start:
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
+
+    def _setup_web(self) -> None:
+        """Routes, error handling and the Jinja environment templates expect."""
+        self.config["TRAP_HTTP_EXCEPTIONS"] = True
+        self.jinja_loader = jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(self.site.template_folder),
+                jinja2.FileSystemLoader(BUILTIN_FOLDER),
+            ]
+        )
+        self.jinja_env.globals.update(template_globals())
+        register_routes(self)
+        self.register_error_handler(Exception, handle_exception)
+        self.teardown_appcontext(close_request_index)
+
+    def path_alias_regex(self, regex: str) -> Callable[[RegexHandler], RegexHandler]:
+        """Decorator for ``func(match) -> (url, permanent)``, tried on paths matching `regex`."""
+
+        def register(func: RegexHandler) -> RegexHandler:
+            self.path_regexes.add(regex, func)
+            return func
+
+        return register
+
+    def add_path_regex(self, regex: str, func: RegexHandler) -> None:
+        self.path_regexes.add(regex, func)
+
+    def test_path_regex(self, path: str) -> tuple[str, bool] | None:
+        return self.path_regexes.test(path)
 
     @property
     def publ_config(self) -> SiteConfig:

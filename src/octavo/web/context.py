@@ -1,0 +1,64 @@
+"""Per-request access to the index: one connection and one table generation per request,
+so every query of a render sees the same index even while a rebuild switches it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from sqlalchemy import Connection
+
+from octavo.index.queries import ANONYMOUS, Viewer
+from octavo.index.schema import Tables
+
+
+class IndexUnready(Exception):
+    """No index has been built yet (503 while the first build runs)."""
+
+
+class RequestIndex:
+    """The index as seen by the current request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        tables = app.index.tables()
+        if tables is None:
+            raise IndexUnready()
+        self.tables: Tables = tables
+        self._conn: Connection | None = None
+        self.viewer: Viewer = ANONYMOUS
+        self.memo: dict[Any, Any] = {}
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.app.index.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def request_index() -> RequestIndex:
+    """The current request's index view, opened on first use."""
+    found = flask.g.get("octavo_index")
+    if found is None:
+        found = RequestIndex(flask.current_app)
+        flask.g.octavo_index = found
+    return found
+
+
+def close_request_index(_exc: BaseException | None = None) -> None:
+    found = flask.g.pop("octavo_index", None)
+    if found is not None:
+        found.close()
+
+
+def memoised(key: Any, compute: Any) -> Any:
+    """Per-request memo (Publ memoises entries, views and categories per request)."""
+    memo = request_index().memo
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

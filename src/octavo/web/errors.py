@@ -1,0 +1,95 @@
+"""Error pages (Publ §2.4): the site's error templates found by the category walk, a
+built-in page as the last resort, and never a traceback for the visitor."""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import traceback
+from typing import Any
+
+import flask
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.wrappers import Response
+
+from octavo.web.aliases import handle_alias
+from octavo.web.context import IndexUnready
+from octavo.web.objects.category import Category, category_exists
+from octavo.web.render import no_store, render_page
+from octavo.web.template_lookup import ALL
+
+LOG = logging.getLogger(__name__)
+
+
+def handle_exception(error: Exception) -> Response:
+    """Every exception ends here: HTTP errors keep their code, anything else is a 500."""
+    if isinstance(error, IndexUnready):
+        response = flask.make_response("Site index is being built; try again shortly.\n", 503)
+        response.headers["Retry-After"] = "5"
+        return no_store(response)
+    if isinstance(error, NotFound):
+        try:
+            aliased = handle_alias(flask.request.path)
+        except Exception:
+            aliased = None
+        if aliased is not None:
+            return aliased
+    if not isinstance(error, HTTPException):
+        _log_failure(error)
+        error = InternalServerError()
+    return error_page(error.code or 500, error.description or error.name, error)
+
+
+def error_page(code: int, message: str, exception: Exception) -> Response:
+    """The site's error template for `code`, or the built-in page, or plain text."""
+    candidates = [str(code), str(code // 100 * 100), "error"]
+    try:
+        category = flask.g.get("octavo_category") or _nearest_category()
+        variables: dict[str, Any] = {
+            "error": {"code": code, "message": message},
+            "exception": {
+                "type": type(exception).__name__,
+                "str": str(exception),
+                "args": getattr(exception, "args", ()),
+            },
+            "category": category,
+            "entry": flask.g.get("octavo_entry"),
+        }
+        found = flask.current_app.templates.find(category.path, candidates, ALL)  # type: ignore[attr-defined]
+        if found is not None:
+            return no_store(render_page(found, status=code, **variables))
+    except Exception as failure:
+        _log_failure(failure)
+    text = f"{code} {message}\n"
+    return no_store(flask.make_response(text, code, {"Content-Type": "text/plain"}))
+
+
+def _nearest_category() -> Category:
+    """The category the failed URL was in, or its closest existing ancestor."""
+    path = posixpath.dirname(flask.request.path).strip("/")
+    while path and not category_exists(path):
+        path = posixpath.dirname(path)
+    return Category.load(path)
+
+
+def _log_failure(error: BaseException) -> None:
+    """Log the exception, naming the template file and line when a template raised."""
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if (
+            frame.filename.endswith(
+                (".html", ".xml", ".htm", ".txt", ".json", ".css", ".atom", ".rss")
+            )
+            or "/templates/" in frame.filename
+        ):
+            where = f" in template {os.path.relpath(frame.filename)} line {frame.lineno}"
+            break
+    LOG.error(
+        "error rendering %s%s: %s: %s",
+        flask.request.path,
+        where,
+        type(error).__name__,
+        error,
+        exc_info=error,
+    )

@@ -1,0 +1,71 @@
+"""Link targets resolved as Publ resolves them (§5.7): entry IDs and paths become
+permalinks, ``@path`` becomes a static URL, anything else is left alone."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from urllib.parse import unquote
+
+from sqlalchemy import select
+
+from octavo.web import urls
+from octavo.web.context import request_index
+
+_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+
+
+class SiteLinks:
+    """The web layer's LinkResolver (octavo.markup.protocol)."""
+
+    def resolve(self, target: str, search_path: Sequence[str], absolute: bool) -> str:
+        if _EXTERNAL.match(target):
+            return target
+        if target.startswith("@"):
+            return urls.static_url(target[1:], absolute)
+        path, hash_mark, anchor = target.partition("#")
+        suffix = hash_mark + anchor
+        if not path:
+            return target
+        entry = self._entry_for(path, search_path)
+        if entry is not None:
+            return entry.permalink(absolute=absolute) + suffix
+        return urls.absolutize(target) if absolute else target
+
+    def _entry_for(self, path: str, search_path: Sequence[str]):  # type: ignore[no-untyped-def]
+        from octavo.web.objects.entry import load_entry
+
+        ix = request_index()
+        e = ix.tables.entries
+        if path.isdigit():
+            condition = e.c.entry_id == int(path)
+        else:
+            candidates = _candidates(unquote(path), search_path)
+            if not candidates:
+                return None
+            condition = e.c.file_path.in_(candidates)
+        rows = ix.conn.execute(select(e).where(condition, ix.viewer.access_clause(ix.tables)))
+        by_path = {row.file_path: row for row in rows}
+        if path.isdigit():
+            row = next(iter(by_path.values()), None)
+        else:
+            row = next(
+                (by_path[c] for c in _candidates(unquote(path), search_path) if c in by_path), None
+            )
+        return load_entry(ix, row) if row is not None else None
+
+
+def _candidates(path: str, search_path: Sequence[str]) -> list[str]:
+    """Content-relative paths a link may mean, in lookup order."""
+    if path.startswith("/"):
+        folders: Sequence[str] = ("",)
+        path = path.lstrip("/")
+    else:
+        folders = search_path
+    found = []
+    for folder in folders:
+        joined = posixpath.normpath(posixpath.join(folder, path))
+        if not joined.startswith("../") and joined != "..":
+            found.append(joined)
+    return found

@@ -1,0 +1,1 @@
+"""The objects templates see: ``entry``, ``category``, ``view``, ``template``, ``user``."""

@@ -1,0 +1,239 @@
+"""The ``category`` template object (Publ §4.4)."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter, namedtuple
+from functools import cached_property
+from typing import Any
+
+import flask
+from markupsafe import Markup
+from sqlalchemy import select
+
+from octavo.content.category import default_name
+from octavo.content.status import VISIBLE
+from octavo.index.views import filter_clause
+from octavo.web import markup_bridge, urls
+from octavo.web.context import request_index
+from octavo.web.objects.proxy import CallableProxy, constant
+
+#: A tag and how many entries carry it (``count`` shadows tuple.count, as in Publ).
+TagCount = namedtuple("TagCount", ["name", "count"])
+
+
+def visible_categories() -> frozenset[str]:
+    """Categories holding at least one visible entry the viewer may see (one query per request)."""
+    ix = request_index()
+    key = ("visible-categories",)
+    if key not in ix.memo:
+        e = ix.tables.entries
+        query = (
+            select(e.c.category)
+            .distinct()
+            .where(e.c.status.in_([int(s) for s in VISIBLE]), ix.viewer.access_clause(ix.tables))
+        )
+        ix.memo[key] = frozenset(ix.conn.execute(query).scalars())
+    return ix.memo[key]
+
+
+def category_exists(path: str) -> bool:
+    """The root always exists; another category exists when it or a descendant has entries."""
+    if not path:
+        return True
+    prefix = path + "/"
+    return any(c == path or c.startswith(prefix) for c in visible_categories())
+
+
+class Category:
+    """A category path, with its meta file's values when it has one."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.basename = posixpath.basename(path)
+
+    @staticmethod
+    def load(path: str) -> Category:
+        memo = request_index().memo
+        key = ("category", path)
+        if key not in memo:
+            memo[key] = Category(path)
+        return memo[key]
+
+    @cached_property
+    def _meta(self) -> Any:
+        """The winning meta-file row (the last path when several claim this category)."""
+        ix = request_index()
+        c = ix.tables.categories
+        query = select(c).where(c.c.category == self.path).order_by(c.c.file_path.desc()).limit(1)
+        return ix.conn.execute(query).first()
+
+    # -- names -------------------------------------------------------------------------
+
+    @cached_property
+    def name(self) -> CallableProxy:
+        raw = self._meta.name if self._meta else default_name(self.path)
+
+        def render(markup: bool = True, no_smartquotes: bool = False, **args: Any) -> Markup:
+            if not raw:
+                return Markup("")
+            return markup_bridge.render_title(
+                raw, {**args, "markup": markup, "smartquotes": not no_smartquotes}
+            )
+
+        return CallableProxy(render)
+
+    @property
+    def sort_name(self) -> str:
+        return str(self._meta.sort_name) if self._meta else default_name(self.path)
+
+    @property
+    def index_template(self) -> str:
+        return (self._meta.index_template if self._meta else None) or "index"
+
+    @property
+    def entry_template(self) -> str | None:
+        return self._meta.entry_template if self._meta else None
+
+    @cached_property
+    def description(self) -> CallableProxy:
+        text = self._meta.description if self._meta else ""
+        if not text:
+            return constant(Markup(""))
+        return CallableProxy(lambda **args: markup_bridge.render_section(text, True, args))
+
+    # -- headers -----------------------------------------------------------------------
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self.get_all(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str] | None:
+        if not self._meta:
+            return None
+        wanted = name.lower()
+        return [value for key, value in self._meta.headers if key.lower() == wanted]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.get(name)
+
+    # -- tree --------------------------------------------------------------------------
+
+    @property
+    def parent(self) -> Category | None:
+        if not self.path:
+            return None
+        return Category.load(posixpath.dirname(self.path))
+
+    @property
+    def root(self) -> Category:
+        return Category.load("")
+
+    @property
+    def breadcrumb(self) -> list[Category]:
+        parts = self.path.split("/") if self.path else []
+        return [Category.load("/".join(parts[:depth])) for depth in range(len(parts) + 1)]
+
+    @cached_property
+    def subcats(self) -> CallableProxy:
+        def children(recurse: bool = False) -> list[Category]:
+            prefix = self.path + "/" if self.path else ""
+            found: set[str] = set()
+            for path in visible_categories():
+                if not path.startswith(prefix) or path == self.path:
+                    continue
+                rest = path[len(prefix) :].split("/")
+                depth = len(rest) if recurse else 1
+                found.update(prefix + "/".join(rest[:n]) for n in range(1, depth + 1))
+            cats = [Category.load(p) for p in found]
+            return sorted(cats, key=lambda c: tuple(b.sort_name for b in c.breadcrumb[1:]))
+
+        return CallableProxy(children)
+
+    @property
+    def search_path(self) -> str:
+        return os.path.join(flask.current_app.site.content_folder, self.path)  # type: ignore[attr-defined]
+
+    # -- listings ----------------------------------------------------------------------
+
+    def _edge(self, newest: bool) -> CallableProxy:
+        def find(**spec: Any) -> Any:
+            from octavo.web.objects.view import View
+
+            view = View.load(
+                {
+                    "category": self.path,
+                    "recurse": True,
+                    **spec,
+                    "order": "newest" if newest else "oldest",
+                    "count": 1,
+                }
+            )
+            return view.first
+
+        return CallableProxy(find)
+
+    @cached_property
+    def first(self) -> CallableProxy:
+        return self._edge(newest=False)
+
+    @cached_property
+    def last(self) -> CallableProxy:
+        return self._edge(newest=True)
+
+    @cached_property
+    def tags(self) -> CallableProxy:
+        def count(**spec: Any) -> list[TagCount]:
+            from octavo.web.objects.view import View
+
+            view = View.load({"category": self.path, **spec})
+            ix = request_index()
+            e, t = ix.tables.entries, ix.tables.entry_tags
+            query = (
+                select(t.c.tag_key, t.c.name)
+                .join(e, e.c.pk == t.c.entry_pk)
+                .where(
+                    ~t.c.hidden,
+                    ix.viewer.access_clause(ix.tables),
+                    filter_clause(ix.tables, view._base_query),
+                )
+            )
+            counts: Counter[str] = Counter()
+            names: dict[str, str] = {}
+            for key, name in ix.conn.execute(query):
+                counts[key] += 1
+                names.setdefault(key, name)
+            return [TagCount(names[key], n) for key, n in counts.items()]
+
+        return CallableProxy(count)
+
+    # -- links -------------------------------------------------------------------------
+
+    @cached_property
+    def link(self) -> CallableProxy:
+        def build(template: str = "", absolute: bool = False, **query: Any) -> str:
+            chosen = template if template and template != self.index_template else None
+            return urls.category_url(self.path, chosen, absolute, **query)
+
+        return CallableProxy(build)
+
+    def __str__(self) -> str:
+        return self.path
+
+    def __html__(self) -> str:
+        return self.path
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.path!r}>"

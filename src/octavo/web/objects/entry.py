@@ -1,0 +1,334 @@
+"""The ``entry`` template object (Publ §4.3): a lazy wrapper over one index row."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import arrow
+import flask
+from markupsafe import Markup
+
+from octavo.content.entry import EntryText
+from octavo.content.status import Status
+from octavo.web import markup_bridge, urls
+from octavo.web.context import RequestIndex, request_index
+from octavo.web.entry_text import load_entry_text
+from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
+
+if TYPE_CHECKING:
+    from octavo.web.objects.category import Category
+    from octavo.web.objects.view import View
+
+#: What an unauthorized viewer may read of an entry.
+_ALWAYS_READABLE = frozenset({"id", "uuid", "date", "last_modified", "last-modified"})
+_ARCHIVE_FORMATS = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
+
+
+class Entry:
+    """One entry as templates see it; heavy values are computed on first use."""
+
+    def __init__(self, row: Any, authorized: bool = True) -> None:
+        self._row = row
+        self.authorized = authorized
+
+    # -- identity and record passthrough -----------------------------------------------
+
+    @property
+    def id(self) -> int:
+        return int(self._row.entry_id)
+
+    @property
+    def uuid(self) -> str:
+        return str(self._row.uuid)
+
+    @property
+    def private(self) -> bool:
+        return not self._row.public
+
+    @property
+    def status(self) -> Status:
+        return Status(self._row.status)
+
+    @property
+    def type(self) -> str:
+        return self._readable("entry_type") or ""
+
+    @property
+    def file_path(self) -> str:
+        return os.path.join(flask.current_app.site.content_folder, self._row.file_path)  # type: ignore[attr-defined]
+
+    @property
+    def search_path(self) -> tuple[str, str]:
+        """Where relative links and images are looked up: the file's folder, then the category's."""
+        return (os.path.dirname(self._row.file_path), self._row.category)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._row._fields and name not in ("auth", "headers", "pk", "public"):
+            return self._readable(name)
+        return self.get(name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.__getattr__(name)
+
+    def __contains__(self, name: str) -> bool:
+        if name.lower() != "auth" and name in self._row._fields:
+            return True
+        return self.get(name) is not None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entry):
+            return self.id == other.id
+        if isinstance(other, int):
+            return self.id == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __lt__(self, other: Entry) -> bool:
+        return self.id < other.id
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id} {self._row.file_path}>"
+
+    def _readable(self, name: str) -> Any:
+        if self.authorized or name in _ALWAYS_READABLE:
+            return getattr(self._row, name)
+        return None
+
+    # -- headers -----------------------------------------------------------------------
+
+    def get(
+        self, name: str, default: Any = None, always_show: bool = False, always_allow: bool = False
+    ) -> Any:
+        """A raw header value (case-insensitive); ``always_allow`` is the manual's spelling."""
+        values = self.get_all(name, always_show=always_show or always_allow)
+        return values[0] if values else default
+
+    def get_all(
+        self, name: str, always_show: bool = False, always_allow: bool = False
+    ) -> list[str]:
+        wanted = name.lower()
+        if wanted == "auth":
+            return []
+        if not (self.authorized or always_show or always_allow or wanted in _ALWAYS_READABLE):
+            return []
+        return [value for key, value in self._row.headers if key.lower() == wanted]
+
+    @property
+    def tags(self) -> list[str]:
+        """Visible tags as written (hidden tags excluded, duplicates kept)."""
+        return self.get_all("Tag") if self.authorized else []
+
+    # -- dates -------------------------------------------------------------------------
+
+    @cached_property
+    def date(self) -> arrow.Arrow:
+        return arrow.get(self._row.display_date)
+
+    @cached_property
+    def last_modified(self) -> arrow.Arrow:
+        return arrow.get(self._row.last_modified)
+
+    @property
+    def date_year(self) -> str:
+        return self.date.format("YYYY")
+
+    @property
+    def date_month(self) -> str:
+        return self.date.format("YYYY-MM")
+
+    @property
+    def date_day(self) -> str:
+        return self.date.format("YYYY-MM-DD")
+
+    # -- rendered text -----------------------------------------------------------------
+
+    def _text(self) -> EntryText:
+        site = flask.current_app.site  # type: ignore[attr-defined]
+        return load_entry_text(site.content_folder, self._row.file_path, self._row.digest)
+
+    @property
+    def _is_markdown(self) -> bool:
+        return bool(self._row.file_path.lower().endswith(".md"))
+
+    def _section(self, which: str) -> CallableProxy:
+        def render(**args: Any) -> Markup:
+            if not self.authorized:
+                return Markup("")
+            text = getattr(self._text(), which)
+            return markup_bridge.render_section(text, self._is_markdown, _layout(args))
+
+        has_text = self.authorized and bool(getattr(self._text(), which))
+        return TrueCallableProxy(render) if has_text else constant(Markup(""))
+
+    @cached_property
+    def body(self) -> CallableProxy:
+        return self._section("body")
+
+    @cached_property
+    def more(self) -> CallableProxy:
+        return self._section("more")
+
+    @cached_property
+    def title(self) -> CallableProxy:
+        def render(markup: bool = True, always_show: bool = False, **args: Any) -> Markup:
+            if not (self.authorized or always_show) or not self._row.title:
+                return Markup("")
+            return markup_bridge.render_title(self._row.title, {**args, "markup": markup})
+
+        return CallableProxy(render)
+
+    @cached_property
+    def summary(self) -> CallableProxy:
+        def render(**args: Any) -> Markup:
+            if not self.authorized:
+                return Markup("")
+            if self._row.summary:
+                return markup_bridge.render_title(self._row.summary, _layout(args))
+            text = self._text()
+            return markup_bridge.render_section(
+                text.body or text.more, self._is_markdown, _layout(args)
+            )
+
+        return CallableProxy(render)
+
+    # -- links -------------------------------------------------------------------------
+
+    @cached_property
+    def permalink(self) -> CallableProxy:
+        def build(absolute: bool = False, expand: bool = True, **query: Any) -> str:
+            if self._row.canonical_path and self.authorized:
+                path = self._row.canonical_path
+                return urls.absolutize(path) if absolute else path
+            if not (expand and self.authorized):
+                return urls.entry_url(self.id, "", "", absolute, **query)
+            return urls.entry_url(
+                self.id, self._row.category, self._row.slug_text, absolute, **query
+            )
+
+        return CallableProxy(build)
+
+    @cached_property
+    def link(self) -> CallableProxy:
+        def build(absolute: bool = False, expand: bool = True, **query: Any) -> str:
+            target = self._row.redirect_url if self.authorized else None
+            if target:
+                return resolve_link(target, self.search_path, absolute)
+            return str(self.permalink(absolute=absolute, expand=expand, **query))
+
+        return CallableProxy(build)
+
+    @cached_property
+    def archive(self) -> CallableProxy:
+        def build(
+            paging: str | None = None,
+            template: str = "",
+            category: Any = None,
+            absolute: bool = False,
+            tag: Any = None,
+        ) -> str:
+            where = self._row.category if category is None else str(category)
+            query: dict[str, Any] = {"tag": _tag_keys(tag)}
+            if paging in (None, "offset"):
+                query["id"] = self.id
+            elif paging == "week":
+                query["date"] = self.date.floor("week").format("YYYYMMDD") + "_w"
+            elif paging in _ARCHIVE_FORMATS:
+                query["date"] = self.date.format(_ARCHIVE_FORMATS[paging])
+            else:
+                raise ValueError(f"unknown paging type {paging!r}")
+            return urls.category_url(where, template or None, absolute, **query)
+
+        return CallableProxy(build)
+
+    # -- relations ---------------------------------------------------------------------
+
+    @cached_property
+    def category(self) -> Category:
+        from octavo.web.objects.category import Category
+
+        return Category.load(self._row.category)
+
+    def _neighbour(self, direction: str) -> CallableProxy:
+        def find(**spec: Any) -> Entry | None:
+            from octavo.web.objects.view import View
+
+            spec.pop("count", None)
+            base = {"category": self._row.category, **spec}
+            view = View.load({**base, direction: self.id, "count": 1})
+            return view.first
+
+        return CallableProxy(find)
+
+    @cached_property
+    def next(self) -> CallableProxy:
+        return self._neighbour("after")
+
+    @cached_property
+    def previous(self) -> CallableProxy:
+        return self._neighbour("before")
+
+    def _related(self, key: str) -> CallableProxy:
+        def find(order: str | None = None, **spec: Any) -> list[Entry]:
+            from octavo.web.objects.view import View
+
+            view: View = View.load(
+                {
+                    "category": None,
+                    **spec,
+                    key: self,
+                    "order": order or "title",
+                    "_attachments": True,
+                }
+            )
+            return list(view.entries)
+
+        return CallableProxy(find)
+
+    @cached_property
+    def attachments(self) -> CallableProxy:
+        return self._related("attachments")
+
+    @cached_property
+    def attached(self) -> CallableProxy:
+        return self._related("attached")
+
+    @property
+    def pk(self) -> int:
+        return int(self._row.pk)
+
+
+def resolve_link(target: str, search_path: tuple[str, ...], absolute: bool) -> str:
+    """Publ's link resolution (§5.7) for `Redirect-To` and templates."""
+    from octavo.web.links import SiteLinks
+
+    return SiteLinks().resolve(target, search_path, absolute)
+
+
+def _layout(args: dict[str, Any]) -> dict[str, Any]:
+    """The site's ``layout`` defaults under the template's arguments."""
+    layout = flask.current_app.site.get("layout") or {}  # type: ignore[attr-defined]
+    return {**layout, **args}
+
+
+def _tag_keys(tag: Any) -> list[str] | None:
+    from octavo.content.slugs import tag_key
+
+    if tag is None:
+        return None
+    tags = [tag] if isinstance(tag, str) else list(tag)
+    return [tag_key(t) for t in tags]
+
+
+def load_entry(index: RequestIndex | None, row: Any, authorized: bool = True) -> Entry:
+    """One Entry object per row per request (Publ memoises them the same way)."""
+    memo = (index or request_index()).memo
+    key = ("entry", row.entry_id, authorized)
+    if key not in memo:
+        memo[key] = Entry(row, authorized)
+    return memo[key]

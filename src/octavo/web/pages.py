@@ -1,0 +1,191 @@
+"""Category and entry pages (Publ §2.2, §2.3): the request pipeline up to rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+import flask
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
+from werkzeug.wrappers import Response
+
+from octavo.content.aliases import AliasKind
+from octavo.content.status import Status
+from octavo.web import urls
+from octavo.web.aliases import handle_alias
+from octavo.web.context import request_index
+from octavo.web.dates import InvalidDate, parse_date_spec
+from octavo.web.objects.category import Category, category_exists
+from octavo.web.objects.entry import Entry, load_entry
+from octavo.web.objects.view import View
+from octavo.web.render import render_page, request_accept
+
+#: Template names a URL may not ask for.
+RESERVED_VIEWS = frozenset({"entry", "error", "login", "unauthorized", "logout"})
+_MAX_ID = 2**63 - 1
+
+
+def category_page(category: str, template: str | None, via_alias: bool = False) -> Response:
+    if not via_alias:
+        aliased = handle_alias(flask.request.path)
+        if aliased is not None:
+            return aliased
+    if template in RESERVED_VIEWS:
+        raise Forbidden("Invalid view requested")
+    if not category_exists(category):
+        raise NotFound("No such category")
+    cat = Category.load(category)
+    flask.g.octavo_category = cat
+    name = template or cat.index_template
+    found = flask.current_app.templates.find(category, name, request_accept())  # type: ignore[attr-defined]
+    if found is None:
+        nested = f"{category}/{name}" if category else name
+        if template and category_exists(nested):
+            return flask.redirect(urls.category_url(nested, None, **_query_args()), 301)
+        raise NotFound(f"No such view '{name}'")
+    view = View.load({"category": category, **view_spec_from_args()})
+    return render_page(found, category=cat, view=view)
+
+
+def view_spec_from_args() -> dict[str, Any]:
+    """Only ``date``, ``id`` (as ``start``) and ``tag`` come from the URL (Publ §3.3)."""
+    args = flask.request.args
+    spec: dict[str, Any] = {}
+    if "date" in args:
+        try:
+            parse_date_spec(args["date"])
+        except InvalidDate as err:
+            raise BadRequest("Invalid date") from err
+        spec["date"] = args["date"]
+    elif "id" in args:
+        spec["start"] = _entry_id_arg(args["id"])
+    tags = [t for t in args.getlist("tag") if t]
+    if tags:
+        spec["tag"] = tags[0] if len(tags) == 1 else tags
+    if "start" in spec and _position_missing(spec["start"]):
+        raise BadRequest("No such entry")
+    return spec
+
+
+def _entry_id_arg(value: str) -> int:
+    if not value.isdigit() or int(value) > _MAX_ID:
+        raise BadRequest("Invalid entry ID")
+    return int(value)
+
+
+def _position_missing(entry_id: int) -> bool:
+    ix = request_index()
+    e = ix.tables.entries
+    return ix.conn.execute(select(e.c.pk).where(e.c.entry_id == entry_id)).first() is None
+
+
+def _query_args() -> dict[str, Any]:
+    return {k: v if len(v) > 1 else v[0] for k, v in flask.request.args.lists()}
+
+
+def entry_page(
+    entry_id: int, category: str | None = None, slug_text: str | None = None
+) -> Response:
+    row = _entry_row(entry_id)
+    if row is None:
+        aliased = handle_alias(flask.request.path)
+        if aliased is not None:
+            return aliased
+        raise NotFound("No such entry")
+    entry = _checked(row)
+    redirect = _redirect_to(entry)
+    if redirect is not None:
+        return redirect
+    canonical = str(entry.permalink())
+    if _segments(canonical) != _segments(flask.request.path):
+        aliased = handle_alias(flask.request.path)
+        if aliased is not None:
+            return aliased
+        return flask.redirect(_with_query(canonical), 301)
+    return _render_entry(entry, category or "", None)
+
+
+def aliased_entry(alias: Any) -> Response:
+    row = _entry_row_by_pk(alias.entry_pk)
+    entry = _checked(row)
+    redirect = _redirect_to(entry)
+    if redirect is not None:
+        return redirect
+    if alias.kind == AliasKind.MOUNT:
+        return _render_entry(entry, row.category, alias.template)
+    if alias.template:
+        target = Category.load(row.category)
+        template = alias.template if alias.template != target.index_template else None
+        return flask.redirect(urls.category_url(row.category, template, id=entry.id), 301)
+    return flask.redirect(str(entry.permalink()), 301)
+
+
+def _entry_row(entry_id: int) -> Any:
+    if entry_id > _MAX_ID:
+        return None
+    ix = request_index()
+    e = ix.tables.entries
+    return ix.conn.execute(select(e).where(e.c.entry_id == entry_id)).first()
+
+
+def _entry_row_by_pk(pk: int) -> Any:
+    ix = request_index()
+    e = ix.tables.entries
+    return ix.conn.execute(select(e).where(e.c.pk == pk)).first()
+
+
+def _checked(row: Any) -> Entry:
+    """Status and access checks of §2.3; returns the entry the viewer may read."""
+    status = Status(row.status)
+    if status.http_status != 200:
+        flask.abort(status.http_status)
+    ix = request_index()
+    visible = ix.conn.execute(
+        select(ix.tables.entries.c.pk).where(
+            ix.tables.entries.c.pk == row.pk, ix.viewer.access_clause(ix.tables)
+        )
+    ).first()
+    if visible is None:
+        raise Unauthorized("This entry is private")
+    return load_entry(ix, row)
+
+
+def _redirect_to(entry: Entry) -> Response | None:
+    """``Redirect-To`` resolved like ``entry.link`` (Publ sent it raw: B11)."""
+    if not entry._row.redirect_url:
+        return None
+    return flask.redirect(str(entry.link()), 301)
+
+
+def _render_entry(entry: Entry, request_category: str, alias_template: str | None) -> Response:
+    category = Category.load(request_category)
+    flask.g.octavo_category = category
+    flask.g.octavo_entry = entry
+    name = (
+        alias_template
+        or entry._row.entry_template
+        or Category.load(entry._row.category).entry_template
+        or "entry"
+    )
+    found = flask.current_app.templates.find(request_category, name, request_accept())  # type: ignore[attr-defined]
+    if found is None:
+        raise BadRequest(f"Missing entry template '{name}'")
+    return render_page(found, content_type=entry._row.content_type, entry=entry, category=category)
+
+
+def _segments(path: str) -> list[str]:
+    return [unquote(part) for part in path.split("/") if part]
+
+
+def _with_query(url: str) -> str:
+    query = flask.request.query_string.decode("utf-8", "replace")
+    return f"{url}?{query}" if query else url
+
+
+def path_alias_page(path: str) -> Response:
+    """``/<path>.PUBL_PATHALIAS`` for rewrite rules (with the leading slash Publ lost: B5)."""
+    aliased = handle_alias("/" + path)
+    if aliased is None:
+        raise NotFound("No such alias")
+    return aliased

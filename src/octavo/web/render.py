@@ -1,0 +1,48 @@
+"""Rendering a chosen template into a response: variables every page gets, Content-Type,
+a strong ETag with 304s, and Cache-Control."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import flask
+from werkzeug.wrappers import Response
+
+from octavo.web.objects.template import Template
+from octavo.web.objects.user import ANONYMOUS_USER
+from octavo.web.template_lookup import Accept, TemplateFile
+
+
+def request_accept() -> Accept:
+    return Accept.parse(list(flask.request.accept_mimetypes))
+
+
+def render_page(
+    found: TemplateFile, status: int = 200, content_type: str | None = None, **variables: Any
+) -> Response:
+    """Render `found` with the page variables and answer conditional requests."""
+    text = flask.render_template(
+        found.filename, template=Template(found), user=ANONYMOUS_USER, **variables
+    )
+    response = flask.make_response(text, status)
+    response.headers["Content-Type"] = content_type or f"{found.mime_type}; charset=utf-8"
+    if status == 200:
+        etag = hashlib.md5(text.encode("utf-8")).hexdigest()
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = _cache_control()
+        response.make_conditional(flask.request)
+    return response
+
+
+def _cache_control() -> str:
+    cache = flask.current_app.site.get("cache") or {}  # type: ignore[attr-defined]
+    timeout = cache.get("CACHE_DEFAULT_TIMEOUT")
+    return f"public, max-age={int(timeout)}" if timeout else "public"
+
+
+def no_store(response: Response) -> Response:
+    """Mark a response that must never be cached (private pages, errors, 503)."""
+    response.headers["Cache-Control"] = "private, no-cache, no-store, max-age=0"
+    response.headers["X-Robots-Tag"] = "noindex,noarchive"
+    return response
