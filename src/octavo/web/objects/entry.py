@@ -197,6 +197,34 @@ class Entry:
 
         return CallableProxy(render)
 
+    @cached_property
+    def footnotes(self) -> CallableProxy:
+        return constant(Markup(""))
+
+    @cached_property
+    def toc(self) -> CallableProxy:
+        return constant(Markup(""))
+
+    @cached_property
+    def card(self) -> CallableProxy:
+        """OpenGraph tags (§10): title, URL and description; images come from the image layer."""
+
+        def render(**args: Any) -> Markup:
+            if not self.authorized:
+                return Markup("")
+            tags = [
+                ("og:title", self.title(markup=False)),
+                ("og:url", self.link(absolute=True)),
+                ("og:description", self.summary(markup=False)),
+            ]
+            return Markup("\n").join(
+                Markup('<meta property="{}" content="{}">').format(name, value)
+                for name, value in tags
+                if value
+            )
+
+        return CallableProxy(render)
+
     # -- links -------------------------------------------------------------------------
 
     @cached_property
