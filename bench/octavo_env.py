@@ -29,6 +29,11 @@ class OctavoEnv:
     def python(self) -> Path:
         return self.executable.parent / "python"
 
+    @property
+    def gunicorn(self) -> Path:
+        """gunicorn beside the octavo script (serve_bench.py installs it when missing)."""
+        return self.executable.parent / "gunicorn"
+
     def version(self) -> str | None:
         """Installed octavo version plus the repo's git revision, best effort."""
         code = "import importlib.metadata as m; print(m.version('octavo'))"

@@ -36,6 +36,11 @@ class PublEnv:
     def flask(self) -> Path:
         return self.venv / "bin" / "flask"
 
+    @property
+    def gunicorn(self) -> Path:
+        """gunicorn in this venv (serve_bench.py installs it when missing)."""
+        return self.venv / "bin" / "gunicorn"
+
     def version(self, package: str = "publ") -> str | None:
         """Installed version of a package in this venv, or None."""
         code = f"import importlib.metadata as m; print(m.version({package!r}))"

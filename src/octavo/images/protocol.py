@@ -63,3 +63,27 @@ class ImageFinder(Protocol):
         relative to each folder of `search_path` (content-relative) in turn.
         Raises ImageNotFound."""
         ...
+
+
+class SiteUrls(Protocol):
+    """URLs the web layer builds for the image layer (which knows nothing of Flask)."""
+
+    def static(self, path: str, absolute: bool) -> str:
+        """A file of the static folder."""
+        ...
+
+    def rendition(self, name: str, absolute: bool) -> str:
+        """``/_img/<name>``: renders a missing rendition on demand."""
+        ...
+
+    def asset(self, name: str, absolute: bool) -> str:
+        """``/_file/<name>``: a non-image content file."""
+        ...
+
+    def chit(self, absolute: bool) -> str:
+        """``/_``: the transparent placeholder of client-side sized images."""
+        ...
+
+    def absolutize(self, url: str) -> str:
+        """A URL joined onto the current request's URL."""
+        ...

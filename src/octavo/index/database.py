@@ -90,6 +90,16 @@ class IndexDatabase:
             tables.metadata.create_all(conn)
         return tables
 
+    def analyze(self, tables: Tables) -> None:
+        """Refresh the planner's statistics, so listings pick the index that stops earliest."""
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("ANALYZE")
+            else:
+                for table in tables.metadata.sorted_tables:
+                    keyword = "ANALYZE TABLE" if self.engine.dialect.name == "mysql" else "ANALYZE"
+                    conn.exec_driver_sql(f"{keyword} {self._quote(table.name)}")
+
     def activate(self, tables: Tables) -> None:
         """Point readers at `tables`, then drop generations nobody should still read."""
         generation = _GENERATION_TABLE.match(tables.prefix)

@@ -30,7 +30,7 @@ def entry_row(record: EntryRecord, entry_id: int, uuid: str, digest: str) -> Row
         "explicit_id": record.explicit_id,
         "explicit_uuid": record.explicit_uuid,
         "title": record.title,
-        "sort_title": record.sort_title[:255],
+        "sort_title": record.sort_title[:200],
         "slug_text": record.slug_text,
         "entry_type": record.entry_type,
         "redirect_url": record.redirect_url,

@@ -147,6 +147,7 @@ class Scanner:
         tables = self.db.create_generation()
         report = self._scan(tables)
         report.rebuilt = True
+        self.db.analyze(tables)
         self.db.activate(tables)
         return self._write_back(tables, report)
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
@@ -96,7 +96,9 @@ def build_tables(generation: int) -> Tables:
         Column("explicit_id", BigInteger),
         Column("explicit_uuid", String(36)),
         Column("title", Text, nullable=False),
-        Column("sort_title", String(255), nullable=False),
+        Column(
+            "sort_title", String(200), nullable=False
+        ),  # (category, sort_title) fits a MySQL key
         Column("slug_text", Text, nullable=False),
         Column("entry_type", String(255), nullable=False),
         Column("redirect_url", Text),
@@ -111,9 +113,13 @@ def build_tables(generation: int) -> Tables:
         Column("aliases", JSON(none_as_null=True)),
         Column("attach", JSON(none_as_null=True)),
     )
-    Index(f"{prefix}ix_list", entries.c.category, entries.c.status, entries.c.local_date)
-    Index(f"{prefix}ix_date", entries.c.status, entries.c.local_date)
-    Index(f"{prefix}ix_title", entries.c.category, entries.c.sort_title)
+    # Listings walk one of these in order and stop after a page (keyset pagination):
+    # by date for the whole site or a category subtree, by (category, date) for one
+    # category, and the same two by title.
+    Index(f"{prefix}ix_date", entries.c.local_date, entries.c.entry_id)
+    Index(f"{prefix}ix_cat_date", entries.c.category, entries.c.local_date, entries.c.entry_id)
+    Index(f"{prefix}ix_title", entries.c.sort_title, entries.c.entry_id)
+    Index(f"{prefix}ix_cat_title", entries.c.category, entries.c.sort_title, entries.c.entry_id)
     entry_tags = Table(
         f"{prefix}entry_tags",
         md,
