@@ -35,6 +35,9 @@ class CallableProxy:
         return self._value
 
     def __getattr__(self, name: str) -> Any:
+        # Jinja probes callables for `jinja_pass_arg`; answering must not compute the value.
+        if name.startswith("_") or name.startswith("jinja_"):
+            raise AttributeError(name)
         return getattr(self._default(), name)
 
     def __html__(self) -> Markup:
