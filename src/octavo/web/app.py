@@ -19,6 +19,7 @@ from octavo.index.urls import DatabaseConfigError
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
+from octavo.web.login_links import login_globals, register_login_routes
 from octavo.web.routes import register_routes
 from octavo.web.template_api import template_globals
 from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
@@ -115,7 +116,9 @@ class Octavo(flask.Flask):
             ]
         )
         self.jinja_env.globals.update(template_globals())
+        self.jinja_env.globals.update(login_globals())
         register_routes(self)
+        register_login_routes(self)
         self.register_error_handler(Exception, handle_exception)
         self.teardown_appcontext(close_request_index)
 

@@ -274,6 +274,15 @@ class Entry:
 
         return CallableProxy(build)
 
+    @cached_property
+    def login(self) -> CallableProxy:
+        """The login URL that returns to this entry (``/_login/<id>``)."""
+        return CallableProxy(
+            lambda absolute=False, **query: flask.url_for(
+                "login", redir=str(self.id), _external=absolute, **query
+            )
+        )
+
     # -- relations ---------------------------------------------------------------------
 
     @cached_property

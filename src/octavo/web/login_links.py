@@ -1,0 +1,39 @@
+"""Login and logout URLs for templates (``login``, ``logout``, ``entry.login``).
+
+Sign-in itself belongs to the auth layer; until a site configures it the URLs
+exist and answer 404 "Login is not configured", as in Publ — but templates that
+print them render (Publ raised on ``logout`` without auth: B13).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from octavo.web.objects.proxy import CallableProxy
+
+
+def _auth_url(endpoint: str) -> CallableProxy:
+    def build(redir: str | None = None, absolute: bool = False, **query: Any) -> str:
+        if redir is None:
+            redir = flask.request.full_path.lstrip("/").rstrip("?")
+        return flask.url_for(endpoint, redir=redir.lstrip("/") or None, _external=absolute, **query)
+
+    return CallableProxy(build)
+
+
+def login_globals() -> dict[str, Any]:
+    return {"login": _auth_url("login"), "logout": _auth_url("logout")}
+
+
+def not_configured(redir: str | None = None) -> Response:
+    raise NotFound("Login is not configured")
+
+
+def register_login_routes(app: flask.Flask) -> None:
+    for endpoint in ("login", "logout"):
+        for rule in (f"/_{endpoint}", f"/_{endpoint}/", f"/_{endpoint}/<path:redir>"):
+            app.add_url_rule(rule, endpoint, not_configured, methods=["GET", "POST"])

@@ -1,0 +1,184 @@
+"""Image routes: renditions rendered on demand, non-image assets, and the sizing chit.
+
+``register_renditions(app)`` wires one site's ImageService into the app and adds:
+
+* ``/_img/<name>`` (endpoint ``get_image``, as in Publ): renders the rendition
+  if the store lacks it, then redirects to the store's URL, or sends the bytes
+  when the store has no public URL;
+* ``<static_url_path>/<image_output_subdir>/<name>`` (local store): the file when
+  it exists, else rendered first, so a page linking the static URL directly
+  never shows a dead image, even after the folder was wiped;
+* ``/_file/<name>`` (endpoint ``asset``) and ``/_`` (endpoint ``chit``).
+
+Bad names answer 400, unknown sources 404, unrenderable sources 422: never 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urljoin
+
+import flask
+from flask.typing import ResponseReturnValue
+
+from octavo.content.paths import file_kind
+from octavo.images.hygiene import Janitor
+from octavo.images.naming import BadName
+from octavo.images.pipeline import RenderError, content_type
+from octavo.images.protocol import ImageArgError
+from octavo.images.renderer import RenderBusy
+from octavo.images.service import ImageService, SourceGone
+from octavo.images.settings import ImageSettings, image_settings
+from octavo.images.stores.base import IMMUTABLE
+from octavo.markup.protocol import LinkResolver
+
+LOG = logging.getLogger(__name__)
+EXTENSION = "octavo.images"
+#: How long browsers and CDNs may keep a redirect to a stored rendition.
+REDIRECT_MAX_AGE = 3600
+#: A 1x1 transparent GIF.
+CHIT = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+CHIT_LAST_MODIFIED = "Tue, 31 Jul 1990 08:00:00 GMT"
+
+
+class FlaskUrls:
+    """The SiteUrls the image layer needs, built with the app's own routes."""
+
+    def static(self, path: str, absolute: bool) -> str:
+        return flask.url_for("static", filename=path, _external=absolute)
+
+    def rendition(self, name: str, absolute: bool) -> str:
+        return flask.url_for("get_image", render_spec=name, _external=absolute)
+
+    def asset(self, name: str, absolute: bool) -> str:
+        return flask.url_for("asset", filename=name, _external=absolute)
+
+    def chit(self, absolute: bool) -> str:
+        return flask.url_for("chit", _external=absolute)
+
+    def absolutize(self, url: str) -> str:
+        return urljoin(flask.request.url, url) if flask.has_request_context() else url
+
+
+def site_image_settings(app: Any) -> ImageSettings:
+    """The rendition settings of an Octavo app's site."""
+    site = app.site
+    return image_settings(
+        site.values,
+        content_folder=site.content_folder,
+        static_folder=site.static_folder,
+        static_url_path=site.static_url_path,
+        work_folder=site.index_folder,
+        secret_key=site.secret_key,
+    )
+
+
+def images_for(app: Any) -> ImageService:
+    """The app's ImageService, created on first use (the CLI needs one without routes)."""
+    service = app.extensions.get(EXTENSION)
+    if service is None:
+        service = ImageService(site_image_settings(app), app.index, FlaskUrls())
+        app.extensions[EXTENSION] = service
+    return service
+
+
+def register_renditions(app: Any, links: LinkResolver | None = None) -> ImageService:
+    """Add the image routes to `app` and start the local store's cleanup; returns the
+    service (``service.image(path, search_path)`` is Publ's ``image()``)."""
+    service = images_for(app)
+    service.links = links
+    app.add_url_rule("/_img/<path:render_spec>", "get_image", _get_image)
+    app.add_url_rule("/_file/<path:filename>", "asset", _asset)
+    app.add_url_rule("/_", "chit", _chit)
+    settings = service.settings
+    if settings.store == "local" and settings.static_url_path.startswith("/"):
+        prefix = f"{settings.static_url_path.rstrip('/')}/{settings.output_subdir}"
+        app.add_url_rule(f"{prefix}/<path:name>", "stored_rendition", _stored)
+        if settings.cache_interval and (settings.cache_age or settings.cache_size):
+            Janitor(
+                service.store, settings.cache_interval, settings.cache_age, settings.cache_size
+            ).start()
+    return service
+
+
+def _service() -> ImageService:
+    return images_for(flask.current_app)
+
+
+def _ensure(name: str) -> None:
+    """Render `name` if missing, turning every failure into a 4xx (503 when busy)."""
+    try:
+        _service().fetch(name)
+    except BadName as err:
+        flask.abort(400, str(err))
+    except SourceGone as err:
+        flask.abort(404, str(err))
+    except (RenderError, ImageArgError) as err:
+        LOG.warning("cannot render %s: %s", name, err)
+        flask.abort(422, str(err))
+    except RenderBusy as err:
+        response = flask.make_response(str(err), 503)
+        response.headers["Retry-After"] = "5"
+        flask.abort(response)
+
+
+def _get_image(render_spec: str) -> ResponseReturnValue:
+    _ensure(render_spec)
+    service = _service()
+    public = service.store_url(render_spec)
+    if public is not None:
+        response = flask.redirect(public, 302)
+        response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+        return response
+    data = service.store.read(render_spec)
+    if data is None:  # removed between the render and now
+        flask.abort(503)
+    response = flask.make_response(data)
+    response.headers["Content-Type"] = content_type(render_spec.rsplit(".", 1)[-1])
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.set_etag(render_spec.rsplit("_", 1)[-1].split(".")[0])
+    return response.make_conditional(flask.request)
+
+
+def _stored(name: str) -> ResponseReturnValue:
+    store = _service().store
+    if not store.exists(name):
+        _ensure(name)
+    path = store.file_path(name)
+    if path is None:
+        flask.abort(404)
+    store.touch(name)
+    response = flask.send_file(path, conditional=True, max_age=31536000)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def _asset(filename: str) -> ResponseReturnValue:
+    """A non-image content file; an image's path answers 403, as in Publ."""
+    service = _service()
+    relpath = service.assets.relpath(filename)
+    full = service.catalog.full_path(relpath) if relpath else None
+    if relpath is None or full is None or file_kind(relpath) in ("entry", "category"):
+        flask.abort(404)
+    try:
+        if service.catalog.describe(relpath) is not None:
+            flask.abort(403)
+    except FileNotFoundError:
+        flask.abort(404)
+    except ImageArgError:
+        flask.abort(403)
+    return flask.send_file(full, conditional=True)
+
+
+def _chit() -> ResponseReturnValue:
+    request = flask.request
+    if request.if_none_match.contains("chit") or request.if_modified_since:
+        return flask.Response(status=304)
+    response = flask.Response(CHIT, content_type="image/gif")
+    response.headers["ETag"] = '"chit"'
+    response.headers["Last-Modified"] = CHIT_LAST_MODIFIED
+    response.headers["Cache-Control"] = "public, max-age=31536000"
+    return response
