@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import werkzeug.exceptions
+
 #: What ``*/*`` (or no Accept header) means, in priority order (Publ's list, with its
 #: ``style/css`` typo corrected to ``text/css``).
 DEFAULT_ACCEPT = (
@@ -26,7 +28,7 @@ DEFAULT_ACCEPT = (
 BUILTIN_FOLDER = os.path.join(os.path.dirname(__file__), "builtin_templates")
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(werkzeug.exceptions.NotAcceptable):
     """A template exists, but in no format the client accepts (406)."""
 
 
@@ -88,7 +90,7 @@ class TemplateFinder:
                     return found
                 rejected = rejected or refused
         if rejected:
-            raise NotAcceptable(", ".join(wanted))
+            raise NotAcceptable(f"No acceptable format for {', '.join(wanted)}")
         return None
 
     def mime_type(self, relpath: str) -> str:
