@@ -16,6 +16,7 @@ from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.keeper import IndexKeeper
 from octavo.index.scanner import Scanner
 from octavo.index.urls import DatabaseConfigError
+from octavo.markup.filters import first_paragraph, strip_html
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
@@ -117,6 +118,7 @@ class Octavo(flask.Flask):
         )
         self.jinja_env.globals.update(template_globals())
         self.jinja_env.globals.update(login_globals())
+        self.jinja_env.filters.update(strip_html=strip_html, first_paragraph=first_paragraph)
         register_routes(self)
         register_login_routes(self)
         self.register_error_handler(Exception, handle_exception)

@@ -24,10 +24,10 @@ class DateSpan:
     kind: str  # 'year', 'month', 'day' or 'week'
 
     def label(self, moment: dt.datetime) -> str:
-        """The spec naming the span of the same kind that holds `moment`."""
+        """A spec naming the span of the same kind that holds `moment` (for weeks, Publ
+        names the day itself rather than its Monday)."""
         if self.kind == "week":
-            monday = moment.date() - dt.timedelta(days=moment.weekday())
-            return monday.strftime("%Y%m%d") + "_w"
+            return moment.strftime("%Y%m%d") + "_w"
         return moment.strftime(_FORMATS[self.kind])
 
 

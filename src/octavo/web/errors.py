@@ -11,6 +11,7 @@ from typing import Any
 
 import flask
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from octavo.web.aliases import handle_alias
@@ -35,10 +36,12 @@ def handle_exception(error: Exception) -> Response:
             aliased = None
         if aliased is not None:
             return aliased
+    if isinstance(error, RequestRedirect):
+        return error.get_response()  # e.g. the router's redirect for `//` in a path
     if not isinstance(error, HTTPException):
         _log_failure(error)
-        error = InternalServerError()
-    return error_page(error.code or 500, error.description or error.name, error)
+        return error_page(500, InternalServerError().name, error)
+    return error_page(error.code or 500, error.name, error)
 
 
 def error_page(code: int, message: str, exception: Exception) -> Response:

@@ -31,7 +31,7 @@ def category_page(category: str, template: str | None, via_alias: bool = False) 
         aliased = handle_alias(flask.request.path)
         if aliased is not None:
             return aliased
-    if template in RESERVED_VIEWS:
+    if template and template.split(".")[0] in RESERVED_VIEWS:
         raise Forbidden("Invalid view requested")
     if not category_exists(category):
         raise NotFound("No such category")

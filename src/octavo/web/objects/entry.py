@@ -292,13 +292,16 @@ class Entry:
         return Category.load(self._row.category)
 
     def _neighbour(self, direction: str) -> CallableProxy:
+        """The adjacent listed entry in time (next = newer), within the entry's category
+        unless the spec says otherwise; `count` is ignored."""
+
         def find(**spec: Any) -> Entry | None:
             from octavo.web.objects.view import View
 
             spec.pop("count", None)
+            order = "oldest" if direction == "after" else "newest"
             base = {"category": self._row.category, **spec}
-            view = View.load({**base, direction: self.id, "count": 1})
-            return view.first
+            return View.load({**base, direction: self.id, "order": order, "count": 1}).first
 
         return CallableProxy(find)
 

@@ -385,7 +385,7 @@ class View:
     def pages(self) -> list[View]:
         """Every page of the listing, oldest page last for newest-first views."""
         ix = self._index
-        query = EntryQuery(**{**self._base_query.__dict__})
+        query = EntryQuery(**{**self._base_query.__dict__, "date_range": None})
         e = ix.tables.entries
         rows = ix.conn.execute(
             select(e.c.entry_id, e.c.local_date)
@@ -399,7 +399,10 @@ class View:
         if "count" not in self.spec:
             return [self]
         count = int(self.spec["count"])
-        return [View.load({**base, "start": rows[i].entry_id}) for i in range(0, len(rows), count)]
+        first = [View.load(base)] if rows else []
+        return first + [
+            View.load({**base, "start": rows[i].entry_id}) for i in range(count, len(rows), count)
+        ]
 
     @cached_property
     def range(self) -> CallableProxy:
