@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from octavo.content.dates import resolve_timezone
+from octavo.images.settings import IMAGE_DEFAULTS
 from octavo.index.urls import database_url
 
 LOG = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     "index_write_back": False,
     # Scan (or build) the index when the app starts.
     "index_scan_on_start": True,
+    # Rendition stores, caps and rendering (see octavo.images.settings).
+    **IMAGE_DEFAULTS,
 }
 
 

@@ -7,6 +7,7 @@ import tempfile
 
 import click
 
+from octavo.cli.images import register as register_image_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
 from octavo.content.problems import Problem
@@ -144,3 +145,6 @@ def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
     """Serve the site with the development server (use gunicorn in production)."""
     app = load_site(ctx.obj)
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+register_image_commands(main)

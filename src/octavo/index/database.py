@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Connection
@@ -20,6 +21,16 @@ from octavo.index.schema import META, Tables, build_tables, meta_table
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
 _LAST_ACTIVATED = "last_activated"
 _NEXT = "next_generation"
+_VERSION = "content_version"
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What readers need to know about the index: its tables and a version that changes
+    whenever any content does."""
+
+    tables: Tables
+    version: int
 
 
 class IndexUnavailable(RuntimeError):
@@ -38,7 +49,7 @@ class IndexDatabase:
         self.lock_file = lock_file
         self.refresh_seconds = refresh_seconds
         self.engine = _make_engine(url)
-        self._cached: tuple[float, Tables | None] = (0.0, None)
+        self._cached: tuple[float, IndexState | None] = (0.0, None)
         self._guard = threading.Lock()
 
     @property
@@ -58,17 +69,36 @@ class IndexDatabase:
                 f"cannot use the index database {self.display_url}: {reason}".strip()
             ) from None
 
-    def tables(self) -> Tables | None:
-        """The live generation's tables, or None when no index has been built yet."""
+    def state(self) -> IndexState | None:
+        """The live generation and its content version, or None before the first build.
+
+        Re-read at most every `refresh_seconds`, so every instance follows the
+        rebuilds and scans made by another within that time.
+        """
         stamp, cached = self._cached
         if time.monotonic() - stamp < self.refresh_seconds:
             return cached
         with self._guard:
             with self.engine.connect() as conn:
-                generation = _read_meta(conn, _active_key())
-            cached = build_tables(int(generation)) if generation else None
+                rows = conn.execute(
+                    select(meta_table.c.key, meta_table.c.value).where(
+                        meta_table.c.key.in_([_active_key(), _VERSION])
+                    )
+                )
+                values = {key: value for key, value in rows}
+            generation = values.get(_active_key())
+            cached = (
+                IndexState(build_tables(int(generation)), int(values.get(_VERSION, 0)))
+                if generation
+                else None
+            )
             self._cached = (time.monotonic(), cached)
         return cached
+
+    def tables(self) -> Tables | None:
+        """The live generation's tables, or None when no index has been built yet."""
+        state = self.state()
+        return state.tables if state else None
 
     def forget_cached_pointer(self) -> None:
         self._cached = (0.0, None)
@@ -126,6 +156,12 @@ class IndexDatabase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def bump_version(conn: Connection) -> None:
+    """Record that the index content changed (call inside the writing transaction):
+    caches of rendered pages and links key on this version."""
+    _write_meta(conn, _VERSION, str(int(_read_meta(conn, _VERSION) or 0) + 1))
 
 
 def _active_key() -> str:

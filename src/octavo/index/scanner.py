@@ -28,7 +28,7 @@ from octavo.content.parse import Record, parse_file
 from octavo.content.problems import ContentError, Problem, Severity
 from octavo.content.status import Status
 from octavo.content.walk import FoundFile, walk_content
-from octavo.index.database import IndexDatabase
+from octavo.index.database import IndexDatabase, bump_version
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
 from octavo.index.stamping import apply_stamps, plan_stamps
@@ -188,6 +188,8 @@ class Scanner:
         if candidates or removed:
             with self.db.engine.begin() as conn:
                 self._write(IndexWriter(conn, tables), candidates, removed, known, report)
+                if report.changed:
+                    bump_version(conn)
         report.seconds = time.perf_counter() - started
         return report
 

@@ -20,7 +20,9 @@ from octavo.markup.filters import first_paragraph, strip_html
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
+from octavo.web.links import SiteLinks
 from octavo.web.login_links import login_globals, register_login_routes
+from octavo.web.renditions import register_renditions
 from octavo.web.routes import register_routes
 from octavo.web.template_api import template_globals
 from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
@@ -121,6 +123,10 @@ class Octavo(flask.Flask):
         self.jinja_env.filters.update(strip_html=strip_html, first_paragraph=first_paragraph)
         register_routes(self)
         register_login_routes(self)
+        try:
+            register_renditions(self, links=SiteLinks())
+        except ValueError as err:  # e.g. image_store='s3' without a bucket
+            raise _fail(str(err)) from None
         self.register_error_handler(Exception, handle_exception)
         self.teardown_appcontext(close_request_index)
 

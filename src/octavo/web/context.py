@@ -21,10 +21,12 @@ class RequestIndex:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        tables = app.index.tables()
-        if tables is None:
+        state = app.index.state()
+        if state is None:
             raise IndexUnready()
-        self.tables: Tables = tables
+        self.tables: Tables = state.tables
+        #: Changes with every scan that changed content: keys render caches.
+        self.version: tuple[str, int] = (state.tables.prefix, state.version)
         self._conn: Connection | None = None
         self.viewer: Viewer = ANONYMOUS
         self.memo: dict[Any, Any] = {}

@@ -8,10 +8,15 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
+import flask
 from sqlalchemy import select
 
+from octavo.images.protocol import ImageArgError, ImageNotFound
+from octavo.markup.imagespec import parse_config
+from octavo.markup.literals import ArgSyntaxError
 from octavo.web import urls
 from octavo.web.context import request_index
+from octavo.web.renditions import images_for
 
 _EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
@@ -31,6 +36,9 @@ class SiteLinks:
         entry = self._entry_for(path, search_path)
         if entry is not None:
             return entry.permalink(absolute=absolute) + suffix
+        image_url = _image_url(path, search_path, absolute)
+        if image_url is not None:
+            return image_url + suffix
         return urls.absolutize(target) if absolute else target
 
     def _entry_for(self, path: str, search_path: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -54,6 +62,16 @@ class SiteLinks:
                 (by_path[c] for c in _candidates(unquote(path), search_path) if c in by_path), None
             )
         return load_entry(ix, row) if row is not None else None
+
+
+def _image_url(path: str, search_path: Sequence[str], absolute: bool) -> str | None:
+    """A content image's rendition URL (``path{args}`` allowed) or an asset's URL."""
+    try:
+        file_path, args = parse_config(unquote(path))
+        image = images_for(flask.current_app).finder.find(file_path, search_path)
+        return image.get_rendition(**{**args, "absolute": absolute})[0]
+    except (ArgSyntaxError, ImageNotFound, ImageArgError):
+        return None
 
 
 def _candidates(path: str, search_path: Sequence[str]) -> list[str]:

@@ -1,42 +1,73 @@
-"""The one place the web layer asks the markup layer for HTML.
-
-Provisional: renders with plain CommonMark until the Publ-compatible renderer
-(octavo.markup, its own issue) is wired in behind these same functions.
-"""
+"""The one place the web layer asks the markup layer for HTML: it supplies each entry's
+text, identity, links and images, and the site's layout defaults."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
-from markdown_it import MarkdownIt
+import flask
 from markupsafe import Markup
 
-
-@lru_cache(maxsize=1)
-def _engine() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
-
-
-def render_section(text: str, is_markdown: bool, args: Mapping[str, Any]) -> Markup:
-    """A body or more section as HTML (or plain text when ``markup=False``)."""
-    rendered = _engine().render(text) if is_markdown else text
-    if not args.get("markup", True):
-        return Markup(html.escape(strip_tags(rendered)))
-    return Markup(rendered)
+from octavo.content.fingerprint import digest
+from octavo.markup import EntryContext, EntryMarkup, EntrySource, render_title
+from octavo.web.context import request_index
+from octavo.web.links import SiteLinks
+from octavo.web.renditions import images_for
 
 
-def render_title(text: str, args: Mapping[str, Any]) -> Markup:
-    """A title, rendered inline."""
-    rendered = _engine().renderInline(text)
-    if not args.get("markup", True):
-        return Markup(html.escape(html.unescape(strip_tags(rendered))))
-    return Markup(rendered)
+def section_markup(
+    entry_id: int,
+    file_digest: str,
+    body: str,
+    more: str,
+    is_markdown: bool,
+    summary: str | None,
+    search_path: Sequence[str],
+    link: str,
+    link_absolute: str,
+) -> EntryMarkup:
+    """Renderer for one entry's sections; renders are memoised by file digest and by the
+    index version, so a link to another entry never outlives that entry's URL."""
+    app = flask.current_app
+    site = app.site  # type: ignore[attr-defined]
+    return EntryMarkup(
+        EntrySource(entry_id, file_digest, body, more, is_markdown, summary),
+        EntryContext(
+            entry_id,
+            search_path=tuple(search_path),
+            links=SiteLinks(),
+            images=images_for(app).finder,
+            link=link,
+            link_absolute=link_absolute,
+        ),
+        layout=site.get("layout") or {},
+        markdown_extensions=site.get("markdown_extensions"),
+        scope=(request_index().version, flask.request.url_root),
+    )
 
 
-def strip_tags(text: str) -> str:
-    import re
+def text_markup(
+    text: str, search_path: Sequence[str], link: str, link_absolute: str
+) -> EntryMarkup:
+    """Renderer for Markdown that belongs to no entry (a category's description)."""
+    return section_markup(
+        0, digest(text.encode("utf-8")), text, "", True, None, search_path, link, link_absolute
+    )
 
-    return re.sub(r"<[^>]+>", "", text)
+
+def as_markup(value: str) -> Markup:
+    """Rendered HTML is Markup already; plain text (``markup=False``) gets escaped."""
+    return value if isinstance(value, Markup) else Markup.escape(value)
+
+
+def title(text: str, args: dict[str, Any]) -> Markup:
+    """A title or name rendered as Publ renders titles; plain text when ``markup=False``."""
+    smartquotes = args.get("smartquotes", not args.get("no_smartquotes", False))
+    rendered = render_title(
+        text,
+        markup=args.get("markup", True),
+        smartquotes=smartquotes,
+        markdown_extensions=args.get("markdown_extensions"),
+    )
+    return as_markup(rendered)

@@ -4,6 +4,8 @@ a strong ETag with 304s, and Cache-Control."""
 from __future__ import annotations
 
 import hashlib
+import posixpath
+from collections.abc import Callable
 from typing import Any
 
 import flask
@@ -11,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from octavo.web.objects.template import Template
 from octavo.web.objects.user import ANONYMOUS_USER
+from octavo.web.renditions import images_for
 from octavo.web.template_lookup import Accept, TemplateFile
 
 
@@ -23,7 +26,11 @@ def render_page(
 ) -> Response:
     """Render `found` with the page variables and answer conditional requests."""
     text = flask.render_template(
-        found.filename, template=Template(found), user=ANONYMOUS_USER, **variables
+        found.filename,
+        template=Template(found),
+        user=ANONYMOUS_USER,
+        image=_image_lookup(found, variables),
+        **variables,
     )
     response = flask.make_response(text, status)
     response.headers["Content-Type"] = content_type or f"{found.mime_type}; charset=utf-8"
@@ -33,6 +40,21 @@ def render_page(
         response.headers["Cache-Control"] = _cache_control()
         response.make_conditional(flask.request)
     return response
+
+
+def _image_lookup(found: TemplateFile, variables: dict[str, Any]) -> Callable[[str], Any]:
+    """The page's ``image(path)``: looked up from the entry's folders, the category's
+    folder, then the template's folder mapped into the content folder (Publ §4.2)."""
+    search: list[str] = []
+    entry = variables.get("entry")
+    if entry is not None:
+        search += entry.search_path
+    category = variables.get("category")
+    if category is not None:
+        search.append(category.path)
+    search.append(posixpath.dirname(found.filename))
+    service = images_for(flask.current_app)
+    return lambda path: service.image(path, tuple(dict.fromkeys(search)))
 
 
 def _cache_control() -> str:

@@ -90,6 +90,8 @@ def register_renditions(app: Any, links: LinkResolver | None = None) -> ImageSer
     service (``service.image(path, search_path)`` is Publ's ``image()``)."""
     service = images_for(app)
     service.links = links
+    if "get_image" in app.view_functions:  # registered already
+        return service
     app.add_url_rule("/_img/<path:render_spec>", "get_image", _get_image)
     app.add_url_rule("/_file/<path:filename>", "asset", _asset)
     app.add_url_rule("/_", "chit", _chit)

@@ -17,7 +17,8 @@ from octavo.content.status import VISIBLE
 from octavo.index.views import filter_clause
 from octavo.web import markup_bridge, urls
 from octavo.web.context import request_index
-from octavo.web.objects.proxy import CallableProxy, constant
+from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
+from octavo.web.renditions import images_for
 
 #: A tag and how many entries carry it (``count`` shadows tuple.count, as in Publ).
 TagCount = namedtuple("TagCount", ["name", "count"])
@@ -75,12 +76,9 @@ class Category:
     def name(self) -> CallableProxy:
         raw = self._meta.name if self._meta else default_name(self.path)
 
-        def render(markup: bool = True, no_smartquotes: bool = False, **args: Any) -> Markup:
-            if not raw:
-                return Markup("")
-            return markup_bridge.render_title(
-                raw, {**args, "markup": markup, "smartquotes": not no_smartquotes}
-            )
+        def render(**args: Any) -> Markup:
+            # Smart quotes by default, off with no_smartquotes=True (Publ inverted it: B10).
+            return markup_bridge.title(raw, args) if raw else Markup("")
 
         return CallableProxy(render)
 
@@ -101,7 +99,10 @@ class Category:
         text = self._meta.description if self._meta else ""
         if not text:
             return constant(Markup(""))
-        return CallableProxy(lambda **args: markup_bridge.render_section(text, True, args))
+        rendered = markup_bridge.text_markup(
+            text, (self.path,), str(self.link()), str(self.link(absolute=True))
+        )
+        return TrueCallableProxy(lambda **args: markup_bridge.as_markup(rendered.body(**args)))
 
     # -- headers -----------------------------------------------------------------------
 
@@ -152,6 +153,10 @@ class Category:
             return sorted(cats, key=lambda c: tuple(b.sort_name for b in c.breadcrumb[1:]))
 
         return CallableProxy(children)
+
+    def image(self, path: str) -> Any:
+        """An image found in this category's content folder."""
+        return images_for(flask.current_app).image(path, (self.path,))
 
     @property
     def search_path(self) -> str:

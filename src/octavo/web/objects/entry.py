@@ -12,10 +12,13 @@ from markupsafe import Markup
 
 from octavo.content.entry import EntryText
 from octavo.content.status import Status
+from octavo.images.cards import card_image_tags, card_images
+from octavo.markup import EntryMarkup
 from octavo.web import markup_bridge, urls
 from octavo.web.context import RequestIndex, request_index
 from octavo.web.entry_text import load_entry_text
 from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
+from octavo.web.renditions import images_for
 
 if TYPE_CHECKING:
     from octavo.web.objects.category import Category
@@ -156,30 +159,51 @@ class Entry:
     def _is_markdown(self) -> bool:
         return bool(self._row.file_path.lower().endswith(".md"))
 
-    def _section(self, which: str) -> CallableProxy:
-        def render(**args: Any) -> Markup:
-            if not self.authorized:
-                return Markup("")
-            text = getattr(self._text(), which)
-            return markup_bridge.render_section(text, self._is_markdown, _layout(args))
+    @cached_property
+    def _markup(self) -> EntryMarkup:
+        text = self._text()
+        return markup_bridge.section_markup(
+            self.id,
+            self._row.digest,
+            text.body,
+            text.more,
+            self._is_markdown,
+            self._row.summary,
+            self.search_path,
+            str(self.link()),
+            str(self.link(absolute=True)),
+        )
 
-        has_text = self.authorized and bool(getattr(self._text(), which))
-        return TrueCallableProxy(render) if has_text else constant(Markup(""))
+    def _rendered(self, which: str, has_text: bool) -> CallableProxy:
+        """A section proxy: truthy iff the section has text; empty for unauthorized viewers."""
+        if not (self.authorized and has_text):
+            return constant(Markup(""))
+        return TrueCallableProxy(
+            lambda **args: markup_bridge.as_markup(getattr(self._markup, which)(**args))
+        )
 
     @cached_property
     def body(self) -> CallableProxy:
-        return self._section("body")
+        return self._rendered("body", self.authorized and self._markup.has_body)
 
     @cached_property
     def more(self) -> CallableProxy:
-        return self._section("more")
+        return self._rendered("more", self.authorized and self._markup.has_more)
+
+    @cached_property
+    def footnotes(self) -> CallableProxy:
+        return self._rendered("footnotes", self.authorized and self._markup.has_footnotes)
+
+    @cached_property
+    def toc(self) -> CallableProxy:
+        return self._rendered("toc", self.authorized and self._markup.has_toc)
 
     @cached_property
     def title(self) -> CallableProxy:
-        def render(markup: bool = True, always_show: bool = False, **args: Any) -> Markup:
-            if not (self.authorized or always_show) or not self._row.title:
+        def render(always_show: bool = False, always_allow: bool = False, **args: Any) -> Markup:
+            if not (self.authorized or always_show or always_allow) or not self._row.title:
                 return Markup("")
-            return markup_bridge.render_title(self._row.title, {**args, "markup": markup})
+            return markup_bridge.title(self._row.title, args)
 
         return CallableProxy(render)
 
@@ -188,42 +212,40 @@ class Entry:
         def render(**args: Any) -> Markup:
             if not self.authorized:
                 return Markup("")
-            if self._row.summary:
-                return markup_bridge.render_title(self._row.summary, _layout(args))
-            text = self._text()
-            return markup_bridge.render_section(
-                text.body or text.more, self._is_markdown, _layout(args)
-            )
+            return markup_bridge.as_markup(self._markup.summary(**args))
 
         return CallableProxy(render)
 
     @cached_property
-    def footnotes(self) -> CallableProxy:
-        return constant(Markup(""))
-
-    @cached_property
-    def toc(self) -> CallableProxy:
-        return constant(Markup(""))
-
-    @cached_property
     def card(self) -> CallableProxy:
-        """OpenGraph tags (§10): title, URL and description; images come from the image layer."""
+        """OpenGraph tags (§10): title, URL, images (a missing one is skipped: B24), summary."""
 
         def render(**args: Any) -> Markup:
             if not self.authorized:
                 return Markup("")
-            tags = [
-                ("og:title", self.title(markup=False)),
-                ("og:url", self.link(absolute=True)),
-                ("og:description", self.summary(markup=False)),
-            ]
+            service = images_for(flask.current_app)
+            rendered = "" if args.get("image") is False else self._card_html(args)
+            images = card_images(service, self.search_path, args, rendered)
+            head = [("og:title", self.title(markup=False)), ("og:url", self.link(absolute=True))]
+            tail = [("og:description", self.summary(markup=False))]
+            meta = Markup('<meta property="{}" content="{}">')
             return Markup("\n").join(
-                Markup('<meta property="{}" content="{}">').format(name, value)
-                for name, value in tags
-                if value
+                [meta.format(k, v) for k, v in head if v]
+                + ([card_image_tags(images)] if images else [])
+                + [meta.format(k, v) for k, v in tail if v]
             )
 
         return CallableProxy(render)
+
+    def _card_html(self, args: dict[str, Any]) -> str:
+        """Body and more as a card sees them: absolute URLs, external images left unsized."""
+        options = {k: v for k, v in args.items() if k not in ("image", "image_fallback", "count")}
+        options.update(absolute=True, _no_resize_external=True)
+        return str(self._markup.body(**options)) + str(self._markup.more(**options))
+
+    def image(self, path: str) -> Any:
+        """An image found from this entry's folder, then its category's (Publ's image())."""
+        return images_for(flask.current_app).image(path, self.search_path)
 
     # -- links -------------------------------------------------------------------------
 

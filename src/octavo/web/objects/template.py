@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from functools import cached_property
+from typing import Any
 
 import arrow
+import flask
 
+from octavo.web.renditions import images_for
 from octavo.web.template_lookup import TemplateFile
 
 
@@ -35,6 +39,11 @@ class Template:
             return None
         with open(self.file_path, encoding="utf-8") as handle:
             return handle.read()
+
+    def image(self, path: str) -> Any:
+        """An image found in this template's folder, mapped into the content folder."""
+        folder = posixpath.dirname(self.filename)
+        return images_for(flask.current_app).image(path, (folder,))
 
     def __str__(self) -> str:
         return self.name

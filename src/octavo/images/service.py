@@ -1,0 +1,125 @@
+"""One site's image machinery, wired together: the object the web layer holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from octavo.images.args import RenditionArgs
+from octavo.images.assets import AssetNames
+from octavo.images.finder import Finder
+from octavo.images.naming import Namer
+from octavo.images.objects import BaseImage
+from octavo.images.pipeline import RenderError
+from octavo.images.plan import RenditionPlan, make_plan
+from octavo.images.protocol import SiteUrls
+from octavo.images.renderer import Renderer
+from octavo.images.settings import ImageSettings
+from octavo.images.sources import Source, SourceCatalog
+from octavo.images.stores.base import RenditionStore
+from octavo.images.stores.local import LocalStore
+from octavo.images.stores.s3 import S3Store
+from octavo.index.database import IndexDatabase
+from octavo.markup.protocol import LinkResolver
+
+
+class SourceGone(LookupError):
+    """No current file has the content a rendition name asks for."""
+
+
+def make_store(settings: ImageSettings) -> RenditionStore:
+    if settings.store == "s3":
+        assert settings.s3_bucket
+        return S3Store(
+            settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint, settings.s3_region
+        )
+    return LocalStore(settings.local_folder)
+
+
+class ImageService:
+    """Finds images, plans and names renditions, hands out their URLs and renders them.
+
+    `urls` builds the site's URLs (the web layer provides it per app); `links`
+    resolves the ``link=`` argument of images like Markdown links when given.
+    """
+
+    def __init__(
+        self,
+        settings: ImageSettings,
+        index: IndexDatabase | None,
+        urls: SiteUrls,
+        links: LinkResolver | None = None,
+        store: RenditionStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self.urls = urls
+        self.links = links
+        self.catalog = SourceCatalog(settings.content_folder, index, settings.max_source_pixels)
+        self.namer = Namer(settings.secret_key)
+        self.assets = AssetNames(settings.secret_key)
+        self.store = store or make_store(settings)
+        self.renderer = Renderer(
+            self.store,
+            self.namer,
+            settings.lock_folder,
+            settings.render_threads,
+            settings.max_source_pixels,
+            settings.draft_tolerance,
+        )
+        self.finder = Finder(self)
+
+    def image(self, path: str, search_path: Sequence[str]) -> BaseImage:
+        """Publ's ``image(path)``: never raises; a missing file renders as an error."""
+        return self.finder.get(path, search_path)
+
+    def plan(self, source: Source, args: RenditionArgs, output_scale: int) -> RenditionPlan:
+        return make_plan(source, args, output_scale, self.settings.max_size)
+
+    def rendition_url(self, plan: RenditionPlan, absolute: bool) -> str:
+        """Where pages link a rendition. Always a URL that works even when the rendition
+        is missing: the store's own URL only if a miss there reaches the site."""
+        name = self.namer.name(plan)
+        settings = self.settings
+        if not settings.link_direct:
+            return self.urls.rendition(name, absolute)
+        if settings.store_url is None:
+            return self.urls.static(f"{settings.output_subdir}/{name}", absolute)
+        url = f"{settings.store_url}/{name}"
+        return self.urls.absolutize(url) if absolute and url.startswith("/") else url
+
+    def store_url(self, name: str) -> str | None:
+        """The public URL of a stored rendition, when the store has one."""
+        if self.settings.store_url:
+            return f"{self.settings.store_url}/{name}"
+        if self.settings.store == "local":
+            return self.urls.static(f"{self.settings.output_subdir}/{name}", False)
+        return None
+
+    def resolve_link(self, target: str, search_path: Sequence[str], absolute: bool) -> str:
+        """An image's ``link=`` string: resolved like a Markdown link when the web layer
+        gave a resolver (the manual's meaning), else ``@static`` and absolutising only."""
+        if self.links is not None:
+            return self.links.resolve(target, search_path, absolute)
+        if target.startswith("@"):
+            return self.urls.static(target[1:], absolute)
+        return self.urls.absolutize(target) if absolute else target
+
+    def fetch(self, name: str) -> RenditionPlan:
+        """Make sure the rendition `name` is stored, rendering it if needed.
+
+        Raises BadName/BadSignature (a name this site did not issue), SourceGone,
+        RenderError (the source cannot be rendered) or RenderBusy.
+        """
+        plan = self.namer.parse(name)
+        if self.store.exists(name):
+            return plan
+        source = self.catalog.locate(plan.digest)
+        if source is None:
+            raise SourceGone(f"no image with content {plan.digest}")
+        x1, y1, x2, y2 = plan.box
+        if not (0 <= x1 < x2 <= source.width and 0 <= y1 < y2 <= source.height):
+            raise RenderError(f"box {plan.box} is outside {source.relpath}")
+        self.renderer.ensure(source, plan, self.settings.render_timeout)
+        return plan
+
+    def close(self) -> None:
+        self.renderer.shutdown()

@@ -1,0 +1,108 @@
+"""Hostile or broken entries render (with an error span where Publ shows one), never
+raise, never run code, and finish in bounded time.
+
+The time limits are generous safety nets against runaway behaviour, not speed tests.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tests.unit.markup.site import markup_of
+
+SAFETY_NET_SECONDS = 60.0
+
+
+def timed(render: Callable[[], object]) -> str:
+    start = time.monotonic()
+    out = str(render())
+    assert time.monotonic() - start < SAFETY_NET_SECONDS
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> " * 500 + "deep",
+        "".join("  " * i + "* item\n" for i in range(300)),
+        "*" * 20000 + "x" + "_" * 20000,
+        "[" * 10000 + "](" * 10000,
+        "![" * 5000 + "x",
+        "`" * 10000,
+        "<div>" * 5000 + "unclosed",
+        "==" * 5000 + "^" * 5000 + "$$" * 5001,
+        "[^1]" * 2000 + "\n\n[^1]: " + "[^1]" * 100,
+        "~~~\nunclosed fence",
+        "| a |\n|---|\n" + "| x |\n" * 5000,
+    ],
+    ids=lambda text: repr(text[:20]),
+)
+def test_pathological_markdown_renders(text: str) -> None:
+    entry = markup_of(text)
+    assert timed(entry.body) is not None
+    timed(entry.footnotes)
+    timed(entry.toc)
+    timed(entry.summary)
+
+
+def test_five_megabyte_entry() -> None:
+    paragraph = 'Some *text* with `code`, a [link](241) and "quotes" -- here.\n\n'
+    text = ("## Heading\n\n" + paragraph * 20 + "```python\nx = 1\n```\n\n") * 4000
+    assert len(text) > 5_000_000
+    body = timed(markup_of(text).body)
+    assert body.count("<h2 ") == 4000
+
+
+def test_image_arguments_with_code_show_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(os, "system", lambda command: calls.append(command) or 0)
+    body = str(markup_of("![](/images/landscape.png{__import__('os').system('x')})").body())
+    assert body.startswith('<p><span class="error">Couldn&rsquo;t parse image spec')
+    container = str(markup_of("![{__import__('os').system('x')}](/images/landscape.png)").body())
+    assert 'class="error"' in container
+    html = str(
+        markup_of("<img src=\"/images/landscape.png{exec('x')}\">", is_markdown=False).body()
+    )
+    assert 'data-publ-error="Error: ' in html
+    assert calls == []
+
+
+def test_missing_images_and_links() -> None:
+    body = str(markup_of("![](nope.png) [x](nothing.md) ![](my missing file.png)").body())
+    assert '<span class="error">Image not found: <code>nope.png</code></span>' in body
+    assert '<a href="nothing.md">x</a>' in body
+    assert "(Did you forget a <code>|</code>?)" in body
+    html = str(markup_of('<img src="gone.png">', is_markdown=False).body())
+    assert html == '<img src="gone.png" data-publ-error="File Not Found: gone.png">'
+
+
+def test_image_layer_argument_errors_become_spans() -> None:
+    body = str(markup_of("![](/images/landscape.png{width='raise'})").body())
+    assert '<span class="error">Error loading image <code>' in body
+
+
+def test_unknown_extensions_and_languages() -> None:
+    entry = markup_of("~~x~~\n\n```no-such-language{code_highlight=True}\nx\n```")
+    body = str(entry.body(markdown_extensions=["strikethrough", "fenced-code", "no-such"]))
+    assert "<del>x</del>" in body and 'data-language="no-such-language"' in body
+    assert "<del>" not in str(entry.body(markdown_extensions=[]))
+
+
+def test_bad_code_block_arguments_are_ignored() -> None:
+    body = str(markup_of("```python{__import__('os')}\nx = 1\n```").body())
+    assert 'data-language="python"' in body
+
+
+def test_hostile_templates_are_not_evaluated() -> None:
+    entry = markup_of("## H")
+    body = str(entry.body(heading_template="{text.__class__.__mro__}{link}</a>{0}"))
+    assert "{text.__class__.__mro__}" in body and "{0}" in body
+
+
+def test_broken_html_entry() -> None:
+    text = '<p attr="unclosed>text<!-- open comment <?pi?> &bogus; <![CDATA[x]]> <a href=1'
+    assert timed(markup_of(text, is_markdown=False).body) is not None
