@@ -8,11 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import octavo.config
-import octavo.web.app
 from octavo.cli import main
-from octavo.cli.images import register
-from octavo.images.settings import IMAGE_DEFAULTS
 from tests.unit.images.synthetic import quadrants, write
 
 APP = """
@@ -38,11 +34,6 @@ TEMPLATE = """<header>{{ image('banner.jpg').get_img_tag(width=300) }}</header>
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in IMAGE_DEFAULTS.items():  # as the site configuration merges them
-        monkeypatch.setitem(octavo.config.OCTAVO_DEFAULTS, key, value)
-    # the CLI defers index start-up process-wide; later tests' apps must start theirs
-    monkeypatch.setattr(octavo.web.app, "_index_startup_deferred", False)
-    register(main)
     sizes = {"one": (800, 600), "two": (700, 500), "three": (600, 400), "banner": (900, 300)}
     for name, size in sizes.items():
         write(tmp_path / "content" / "trips" / f"{name}.jpg", quadrants(*size), "JPEG")

@@ -15,10 +15,8 @@ from typing import Any
 
 import pytest
 
-import octavo.config
 from octavo import Octavo
-from octavo.images.settings import IMAGE_DEFAULTS
-from octavo.web.renditions import images_for, register_renditions
+from octavo.web.renditions import images_for
 from tests.integration.test_images_s3server import s3_bucket, s3_endpoint  # noqa: F401
 from tests.unit.images.synthetic import (
     BLUE,
@@ -38,8 +36,6 @@ QUIET = {"index_enable_watchdog": False, "index_rescan_interval": 0, "secret_key
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in IMAGE_DEFAULTS.items():  # as the site configuration merges them
-        monkeypatch.setitem(octavo.config.OCTAVO_DEFAULTS, key, value)
     content = tmp_path / "content"
     write(content / "blog" / "photo.jpg", quadrants(400, 300), "JPEG", quality=95)
     data = encode(quadrants(800, 600), "JPEG")
@@ -53,7 +49,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def make_app(site: Path, **config: Any) -> Octavo:
     app = Octavo("images_site", {**QUIET, **config}, root_path=str(site))
-    register_renditions(app)  # idempotent when the app has already done it
     return app
 
 

@@ -16,7 +16,7 @@ from octavo.index.lock import LockBusy
 from octavo.index.scanner import Scanner, ScanReport
 from octavo.index.stamping import apply_stamps, plan_stamps
 from octavo.index.urls import database_url
-from octavo.web.app import Octavo, defer_index_startup
+from octavo.web.app import Octavo, index_startup_deferred
 
 #: How long reindex and stamp wait for another process that is updating the index.
 LOCK_WAIT = 600.0
@@ -38,8 +38,8 @@ def main(ctx: click.Context, app_ref: str | None) -> None:
 
 def _site(ctx: click.Context, connect: bool = True) -> Octavo:
     """Load the site without its start-up scan; connect to its index unless told not to."""
-    defer_index_startup()
-    app = load_site(ctx.obj)
+    with index_startup_deferred():
+        app = load_site(ctx.obj)
     if connect:
         try:
             app.index.connect_check()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import flask
@@ -32,11 +33,16 @@ LOG = logging.getLogger(__name__)
 _index_startup_deferred = False
 
 
-def defer_index_startup() -> None:
-    """For CLI commands that manage the index themselves (reindex, check, stamp): the app
-    then neither connects to its index nor scans when it is constructed."""
+@contextmanager
+def index_startup_deferred() -> Iterator[None]:
+    """Apps constructed inside neither connect to their index nor scan: for CLI commands
+    that manage the index themselves (reindex, check, stamp) while they import app.py."""
     global _index_startup_deferred
-    _index_startup_deferred = True
+    previous, _index_startup_deferred = _index_startup_deferred, True
+    try:
+        yield
+    finally:
+        _index_startup_deferred = previous
 
 
 class StartupError(SystemExit):
