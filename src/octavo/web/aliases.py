@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import flask
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from octavo.content.aliases import AliasKind
 from octavo.index.queries import SITE, resolve_alias
 from octavo.web import urls
 from octavo.web.context import request_index
+from octavo.web.site_cache import shared
 
 #: `func(match)` returns (url, permanent) or (None, None) to pass.
 RegexHandler = Callable[[re.Match[str]], tuple[str | None, bool | None]]
@@ -44,7 +46,7 @@ def handle_alias(path: str) -> Response | None:
     from octavo.web import pages
 
     ix = request_index()
-    row = resolve_alias(ix.conn, ix.tables, SITE, path)
+    row = resolve_alias(ix.conn, ix.tables, SITE, path) if path in _alias_paths() else None
     if row is not None:
         if row.entry_pk is not None:
             return pages.aliased_entry(row)
@@ -56,6 +58,13 @@ def handle_alias(path: str) -> Response | None:
         url, permanent = found
         return flask.redirect(url, 301 if permanent else 302)
     return None
+
+
+def _alias_paths() -> frozenset[str]:
+    """Every alias path of the site, so most requests need no alias query at all."""
+    ix = request_index()
+    a = ix.tables.aliases
+    return shared("alias-paths", lambda: frozenset(ix.conn.execute(select(a.c.path)).scalars()))
 
 
 def _template_or_none(row: Any) -> str | None:

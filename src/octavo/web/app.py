@@ -25,6 +25,7 @@ from octavo.web.links import SiteLinks
 from octavo.web.login_links import login_globals, register_login_routes
 from octavo.web.renditions import register_renditions
 from octavo.web.routes import register_routes
+from octavo.web.site_cache import VersionedCache
 from octavo.web.template_api import template_globals
 from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
 
@@ -95,6 +96,7 @@ class Octavo(flask.Flask):
             self.site.template_folder, self.site.get("template_mimetypes") or {}
         )
         self.path_regexes = RegexAliases()
+        self.site_cache = VersionedCache()
         self._setup_web()
         self.scanner = Scanner(
             self.index,

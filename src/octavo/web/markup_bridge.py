@@ -4,6 +4,7 @@ text, identity, links and images, and the site's layout defaults."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import flask
@@ -64,10 +65,24 @@ def as_markup(value: str) -> Markup:
 def title(text: str, args: dict[str, Any]) -> Markup:
     """A title or name rendered as Publ renders titles; plain text when ``markup=False``."""
     smartquotes = args.get("smartquotes", not args.get("no_smartquotes", False))
+    extensions = args.get("markdown_extensions")
+    return _title(
+        text,
+        bool(args.get("markup", True)),
+        bool(smartquotes),
+        tuple(extensions) if extensions is not None else None,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _title(
+    text: str, markup: bool, smartquotes: bool, extensions: tuple[str, ...] | None
+) -> Markup:
+    """Titles repeat on every listing page; rendering one is a whole Markdown parse."""
     rendered = render_title(
         text,
-        markup=args.get("markup", True),
+        markup=markup,
         smartquotes=smartquotes,
-        markdown_extensions=args.get("markdown_extensions"),
+        markdown_extensions=list(extensions) if extensions else extensions,
     )
     return as_markup(rendered)

@@ -19,24 +19,38 @@ from octavo.web import markup_bridge, urls
 from octavo.web.context import request_index
 from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
 from octavo.web.renditions import images_for
+from octavo.web.site_cache import shared
 
 #: A tag and how many entries carry it (``count`` shadows tuple.count, as in Publ).
 TagCount = namedtuple("TagCount", ["name", "count"])
 
 
 def visible_categories() -> frozenset[str]:
-    """Categories holding at least one visible entry the viewer may see (one query per request)."""
+    """Categories holding at least one visible entry the viewer may see."""
     ix = request_index()
-    key = ("visible-categories",)
-    if key not in ix.memo:
+
+    def load() -> frozenset[str]:
         e = ix.tables.entries
         query = (
             select(e.c.category)
             .distinct()
             .where(e.c.status.in_([int(s) for s in VISIBLE]), ix.viewer.access_clause(ix.tables))
         )
-        ix.memo[key] = frozenset(ix.conn.execute(query).scalars())
-    return ix.memo[key]
+        return frozenset(ix.conn.execute(query).scalars())
+
+    return shared(("visible-categories", ix.viewer), load)
+
+
+def category_meta() -> dict[str, Any]:
+    """Every category's winning meta-file row (the last path when several claim one)."""
+    ix = request_index()
+
+    def load() -> dict[str, Any]:
+        c = ix.tables.categories
+        rows = ix.conn.execute(select(c).order_by(c.c.file_path))
+        return {row.category: row for row in rows}
+
+    return shared("category-meta", load)
 
 
 def category_exists(path: str) -> bool:
@@ -64,11 +78,7 @@ class Category:
 
     @cached_property
     def _meta(self) -> Any:
-        """The winning meta-file row (the last path when several claim this category)."""
-        ix = request_index()
-        c = ix.tables.categories
-        query = select(c).where(c.c.category == self.path).order_by(c.c.file_path.desc()).limit(1)
-        return ix.conn.execute(query).first()
+        return category_meta().get(self.path)
 
     # -- names -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -131,11 +132,11 @@ class Entry:
 
     @cached_property
     def date(self) -> arrow.Arrow:
-        return arrow.get(self._row.display_date)
+        return _arrow(self._row.display_date)
 
     @cached_property
     def last_modified(self) -> arrow.Arrow:
-        return arrow.get(self._row.last_modified)
+        return _arrow(self._row.last_modified)
 
     @property
     def date_year(self) -> str:
@@ -363,6 +364,11 @@ class Entry:
     @property
     def pk(self) -> int:
         return int(self._row.pk)
+
+
+def _arrow(iso: str) -> arrow.Arrow:
+    """An Arrow from a stored ISO date (the stdlib parser: arrow's own is much slower)."""
+    return arrow.Arrow.fromdatetime(dt.datetime.fromisoformat(iso))
 
 
 def resolve_link(target: str, search_path: tuple[str, ...], absolute: bool) -> str:
