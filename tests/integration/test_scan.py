@@ -393,9 +393,18 @@ def test_schema_version_change_builds_a_new_index(index_db, content, write, monk
     assert live(index_db).prefix.startswith(f"o{schema.SCHEMA_VERSION}g")
 
 
+def listed(index_db, viewer, **query) -> list[int]:
+    from octavo.index import views
+
+    tables = live(index_db)
+    with index_db.engine.connect() as conn:
+        rows = conn.execute(views.select_entries(tables, viewer, views.EntryQuery(**query)))
+        return [row.entry_id for row in rows]
+
+
 def test_private_entries_never_reach_anonymous_queries(index_db, content, write):
-    from octavo.index import queries
-    from octavo.index.queries import ANONYMOUS, SITE
+    from octavo.index.queries import ANONYMOUS, SITE, resolve_alias
+    from octavo.index.views import StatusSet
 
     write("pub.md", "Title: p\nDate: 2020-01-01\nEntry-ID: 1\nAttach: priv.md\n\nx\n")
     write(
@@ -403,20 +412,18 @@ def test_private_entries_never_reach_anonymous_queries(index_db, content, write)
         "Title: s\nDate: 2020-01-02\nEntry-ID: 2\nAuth: friends\nPath-Alias: /secret\n\nx\n",
     )
     make_scanner(index_db, content).update()
+    pub_pk = entries_by_path(index_db)["pub.md"].pk
+    assert listed(index_db, ANONYMOUS) == [1]
+    assert listed(index_db, ANONYMOUS, attachments_of=pub_pk, statuses=StatusSet.ALL) == []
+    assert listed(index_db, SITE) == [2, 1]
+    assert listed(index_db, SITE, attachments_of=pub_pk, statuses=StatusSet.ALL) == [2]
     tables = live(index_db)
     with index_db.engine.connect() as conn:
-        assert queries.get_entry(conn, tables, ANONYMOUS, 2) is None
-        assert [r.entry_id for r in queries.list_entries(conn, tables, ANONYMOUS)] == [1]
-        assert queries.resolve_alias(conn, tables, ANONYMOUS, "/secret") is None
-        assert queries.attachments_of(conn, tables, ANONYMOUS, 1) == []
-        assert queries.get_entry(conn, tables, SITE, 2).title == "s"
-        assert [r.entry_id for r in queries.list_entries(conn, tables, SITE)] == [2, 1]
-        assert queries.resolve_alias(conn, tables, SITE, "/secret").entry_id == 2
-        assert [r.entry_id for r in queries.attachments_of(conn, tables, SITE, 1)] == [2]
+        assert resolve_alias(conn, tables, ANONYMOUS, "/secret") is None
+        assert resolve_alias(conn, tables, SITE, "/secret").entry_id == 2
 
 
 def test_listing_respects_status_schedule_and_category(index_db, content, write):
-    from octavo.index import queries
     from octavo.index.queries import ANONYMOUS
 
     write("blog/old.md", "Title: o\nDate: 2020-01-01\nEntry-ID: 1\n\nx\n")
@@ -428,12 +435,9 @@ def test_listing_respects_status_schedule_and_category(index_db, content, write)
     write("blog/sub/deep.md", "Title: d\nDate: 2021-01-01\nEntry-ID: 5\n\nx\n")
     write("blogger/other.md", "Title: x\nDate: 2021-01-01\nEntry-ID: 6\n\nx\n")
     make_scanner(index_db, content).update()
-    tables = live(index_db)
-    with index_db.engine.connect() as conn:
-        flat = queries.list_entries(conn, tables, ANONYMOUS, "blog")
-        deep = queries.list_entries(conn, tables, ANONYMOUS, "blog", recurse=True)
-    assert [r.entry_id for r in flat] == [3, 1]
-    assert [r.entry_id for r in deep] == [3, 5, 1]
+    assert listed(index_db, ANONYMOUS, categories=("blog",)) == [3, 1]
+    assert listed(index_db, ANONYMOUS, categories=("blog",), recurse=True) == [3, 5, 1]
+    assert listed(index_db, ANONYMOUS, categories=("blog",), future=True) == [3, 2, 1]
 
 
 def test_unreadable_database_is_a_clear_error(tmp_path):

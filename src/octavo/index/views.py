@@ -15,12 +15,10 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Row,
     Select,
     and_,
     exists,
     false,
-    func,
     not_,
     or_,
     select,
@@ -29,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from octavo.content.status import Status
-from octavo.index.queries import Viewer, category_clause
+from octavo.index.queries import Viewer
 from octavo.index.schema import Tables
 
 
@@ -112,6 +110,16 @@ def filter_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
     return and_(true(), *parts)
 
 
+def category_clause(tables: Tables, category: str, recurse: bool) -> ColumnElement[bool]:
+    """One category, or (with recurse) it and everything below it."""
+    e = tables.entries
+    if not recurse:
+        return e.c.category == category
+    if category == "":
+        return true()
+    return or_(e.c.category == category, e.c.category.startswith(category + "/", autoescape=True))
+
+
 def order_by(tables: Tables, order: Order, reverse: bool = False) -> list[Any]:
     e = tables.entries
     if order is Order.TITLE:
@@ -131,21 +139,11 @@ def select_entries(
     return query.order_by(*order_by(tables, q.order, reverse)).limit(limit)
 
 
-def fetch(conn: Connection, query: Select[Any]) -> list[Row[Any]]:
-    return list(conn.execute(query))
-
-
 def position_of(conn: Connection, tables: Tables, entry_id: int) -> Position | None:
     """An entry's keyset position, whatever its status (bounds may name any entry)."""
     e = tables.entries
     row = conn.execute(select(e.c.local_date, e.c.entry_id).where(e.c.entry_id == entry_id)).first()
     return Position(row.local_date, row.entry_id) if row else None
-
-
-def count_entries(conn: Connection, tables: Tables, viewer: Viewer, q: EntryQuery) -> int:
-    e = tables.entries
-    query = select(func.count(e.c.pk)).where(viewer.access_clause(tables), filter_clause(tables, q))
-    return int(conn.execute(query).scalar_one())
 
 
 def hidden_from(conn: Connection, tables: Tables, viewer: Viewer, q: EntryQuery) -> bool:
