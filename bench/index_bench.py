@@ -36,7 +36,8 @@ from typing import Any
 from corpus import BENCH_DIR, Corpus, ensure_corpus, tree_digest
 from measure import RunResult, log_tail, run_measured
 from octavo_env import OctavoEnv, find_octavo, write_octavo_app
-from publ_env import PUBL_VERSION, PublEnv, ensure_publ_env, write_publ_app
+from publ_env import PublEnv, ensure_publ_env, write_publ_app
+from report import result_document
 
 RESULTS_DIR = BENCH_DIR / "results"
 PUBL_VISIBLE_STATUSES = (2, 3)  # Publ's PublishStatus PUBLISHED and SCHEDULED (past dates)
@@ -542,21 +543,19 @@ def main(argv: list[str] | None = None) -> int:
         for s in ss
         if not s.ok
     ]
-    doc = {
-        "benchmark": "index",
-        "started": started,
-        "finished": dt.datetime.now().isoformat(timespec="seconds"),
-        "publ_pinned": PUBL_VERSION,
-        **measured_on,
-        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "corpora": corpora,
-        "summary": rows,
-        "failures": failures,
-        "samples": {
+    doc = result_document(
+        "index",
+        started,
+        measured_on,
+        args,
+        corpora,
+        rows,
+        failures=failures,
+        samples={
             str(n): {name: [s.to_json() for s in ss] for name, ss in by.items()}
             for n, by in results.items()
         },
-    }
+    )
     args.results_dir.mkdir(parents=True, exist_ok=True)
     out = args.results_dir / f"{stamp}.json"
     out.write_text(json.dumps(doc, indent=1))

@@ -52,7 +52,8 @@ from measure import run_measured
 from octavo_env import APP_NAME as OCTAVO_APP
 from octavo_env import OctavoEnv, find_octavo, write_octavo_app
 from publ_env import APP_NAME as PUBL_APP
-from publ_env import PUBL_VERSION, PublEnv, ensure_publ_env, write_publ_app
+from publ_env import PublEnv, ensure_publ_env, write_publ_app
+from report import result_document
 
 RESULTS_DIR = BENCH_DIR / "results"
 PAGE_TYPES = ("entry", "category", "home", "archive", "tag", "feed")
@@ -1084,22 +1085,20 @@ def main(argv: list[str] | None = None) -> int:
         for engine in ("Publ", "Octavo")
         if r[engine.lower()]["status"] not in ("ok", "not run")
     ]
-    doc = {
-        "benchmark": "serve",
-        "started": started,
-        "finished": dt.datetime.now().isoformat(timespec="seconds"),
-        "publ_pinned": PUBL_VERSION,
-        **measured_on,
-        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "corpora": corpora,
-        "summary": rows,
-        "latency_scaling": scaling_checks,
-        "failures": failures,
-        "engines": {
+    doc = result_document(
+        "serve",
+        started,
+        measured_on,
+        args,
+        corpora,
+        rows,
+        latency_scaling=scaling_checks,
+        failures=failures,
+        engines={
             str(n): {name: run.to_json() for name, run in runs.items()}
             for n, runs in results.items()
         },
-    }
+    )
     args.results_dir.mkdir(parents=True, exist_ok=True)
     out = args.results_dir / f"serve-{stamp}.json"
     out.write_text(json.dumps(doc, indent=1, default=str))
