@@ -457,3 +457,20 @@ def test_entry_rows_select_without_error(index_db, content, write):
     tables = live(index_db)
     with index_db.engine.connect() as conn:
         assert conn.execute(select(tables.files.c.kind)).scalars().all() == ["entry"]
+
+
+def test_settled_identities_survive_unrelated_and_body_edits(index_db, content, write):
+    uuid = "12345678-1234-5678-1234-567812345678"
+    write("a.md", f"Title: a\nDate: 2020-01-01\nEntry-ID: 9\nUUID: {uuid}\n\nx\n")
+    write("b.md", f"Title: b\nDate: 2020-01-01\nEntry-ID: 9\nUUID: {uuid}\n\nx\n")
+    scanner = make_scanner(index_db, content)
+    scanner.update()
+    settled = {p: (r.entry_id, r.uuid) for p, r in entries_by_path(index_db).items()}
+    assert settled["b.md"] == (derived_id("b.md"), derived_uuid("b.md"))
+    write("b.md", f"Title: b\nDate: 2020-01-01\nEntry-ID: 9\nUUID: {uuid}\n\nnew body\n")
+    write("c.md", "Title: c\nDate: 2020-01-01\n\nx\n")  # no conflict with anyone
+    scanner.update()
+    rows = entries_by_path(index_db)
+    assert {p: (r.entry_id, r.uuid) for p, r in rows.items() if p != "c.md"} == settled
+    assert (rows["c.md"].entry_id, rows["c.md"].uuid) == (derived_id("c.md"), derived_uuid("c.md"))
+    assert [rows[p].identity_moved for p in ("a.md", "b.md", "c.md")] == [False, True, False]

@@ -60,6 +60,14 @@ def derived_uuid(path: str, attempt: int = 0) -> str:
     return str(uuid.uuid5(_UUID_NAMESPACE, f"{path}\0{attempt}"))
 
 
+def natural_identity(claim: IdentityClaim) -> tuple[int, str]:
+    """What a file gets when nothing conflicts: what it declares, else its derived values."""
+    return (
+        claim.explicit_id or derived_id(claim.path),
+        claim.explicit_uuid or derived_uuid(claim.path),
+    )
+
+
 def resolve_identities(claims: Iterable[IdentityClaim]) -> Identities:
     """Settle every file's ID and UUID by the rules in this module's docstring."""
     ordered = sorted(claims, key=lambda c: (c.is_draft, c.path))

@@ -11,13 +11,23 @@ from octavo.content.problems import Problem, Severity
 
 @dataclass(frozen=True, slots=True)
 class FoundFile:
-    """A content file and the stat values its fingerprint starts from."""
+    """A content file and the stat values its fingerprint starts from.
 
+    `relpath` is normalised (the file's identity); `diskpath` is the name as stored on
+    disk, the same string object unless normalising changed it, so a large site's
+    listing holds each path once.
+    """
+
+    root: str
+    diskpath: str
     relpath: str
-    fullpath: str
     kind: str
     size: int
     mtime_ns: int
+
+    @property
+    def fullpath(self) -> str:
+        return os.path.join(self.root, self.diskpath)
 
 
 @dataclass
@@ -67,7 +77,7 @@ def walk_content(root: str) -> WalkResult:
                 continue
             result.files.append(
                 FoundFile(
-                    normalize_relpath(relpath), entry.path, kind, stat.st_size, stat.st_mtime_ns
+                    root, relpath, normalize_relpath(relpath), kind, stat.st_size, stat.st_mtime_ns
                 )
             )
         stack.extend(reversed(subdirs))

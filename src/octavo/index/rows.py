@@ -13,9 +13,12 @@ from octavo.content.status import Status
 Row = dict[str, Any]
 
 
-def entry_row(record: EntryRecord, entry_id: int, uuid: str, digest: str) -> Row:
+def entry_row(
+    record: EntryRecord, entry_id: int, uuid: str, identity_moved: bool, digest: str
+) -> Row:
     return {
         "digest": digest,
+        "identity_moved": identity_moved,
         "entry_id": entry_id,
         "file_path": record.path,
         "category": record.category,

@@ -17,12 +17,7 @@ from sqlalchemy import select
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
 from octavo.content.fingerprint import digest
-from octavo.content.identity import (
-    IdentityClaim,
-    derived_id,
-    derived_uuid,
-    resolve_identities,
-)
+from octavo.content.identity import IdentityClaim, natural_identity, resolve_identities
 from octavo.content.image_info import ImageRecord
 from octavo.content.parse import Record, parse_file
 from octavo.content.problems import ContentError, Problem, Severity
@@ -32,7 +27,7 @@ from octavo.index.database import IndexDatabase, bump_version
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
 from octavo.index.stamping import apply_stamps, plan_stamps
-from octavo.index.writer import Identity, IndexWriter
+from octavo.index.writer import IndexWriter
 
 #: Files read and written together (memory stays flat whatever the site's size).
 _PART = 500
@@ -201,10 +196,10 @@ class Scanner:
         known: dict[str, tuple[int, int, str]],
         report: ScanReport,
     ) -> None:
-        """Entries are written with provisional identities (their current ones, or what
-        they declare). When any file's claim to an ID or UUID changed, the resolver then
-        settles the whole site from the rows as written, and only the rows that must move
-        are updated. Memory stays flat however large the site."""
+        """Entries are written with their current identities, or their natural ones when
+        their claim changed. Only when some value is then held twice, or some entry holds
+        something other than its natural identity (it lost a conflict earlier), does the
+        resolver settle the whole site and update the rows that must move. Memory stays flat however large the site."""
         writer.remove_files(removed)
         existing = writer.existing_entries([f.relpath for f in candidates if f.kind == "entry"])
         known_digests = {path: value[2] for path, value in known.items()}
@@ -216,11 +211,12 @@ class Scanner:
             entries = [(r.record, r.digest) for r in reads if isinstance(r.record, EntryRecord)]
             identities = {}
             for record, _ in entries:
+                claim = claim_of(record)
                 previous = existing.get(record.path)
-                if previous is not None and previous.claim == claim_of(record):
-                    identities[record.path] = previous.identity
+                if previous is not None and previous.claim == claim:
+                    identities[record.path] = (previous.identity, previous.moved)
                 else:
-                    identities[record.path] = _provisional(record)
+                    identities[record.path] = (natural_identity(claim), False)
                     claims_changed = True
             writer.write_entries(entries, existing, identities)
             writer.write_categories(
@@ -236,7 +232,7 @@ class Scanner:
                     report.updated += read.found.relpath in known
             if self.progress:
                 self.progress(start + len(part), len(candidates))
-        if claims_changed:
+        if claims_changed and writer.identities_unsettled():
             self._settle_identities(writer, report)
         report.problems += writer.rebuild_derived()
 
@@ -244,21 +240,13 @@ class Scanner:
         indexed = writer.existing_entries()
         settled = resolve_identities(item.claim for item in indexed.values())
         report.problems += settled.problems
-        writer.set_identities(
-            {
-                path: (settled.ids[path], settled.uuids[path])
-                for path, item in indexed.items()
-                if (settled.ids[path], settled.uuids[path]) != item.identity
-            }
-        )
-
-
-def _provisional(record: EntryRecord) -> Identity:
-    """The identity an entry most likely ends with: what it declares, else its derived one."""
-    return (
-        record.explicit_id or derived_id(record.path),
-        record.explicit_uuid or derived_uuid(record.path),
-    )
+        changes = {}
+        for path, item in indexed.items():
+            identity = (settled.ids[path], settled.uuids[path])
+            moved = identity != natural_identity(item.claim)
+            if (identity, moved) != (item.identity, item.moved):
+                changes[path] = (identity, moved)
+        writer.set_identities(changes)
 
 
 def claim_of(record: EntryRecord) -> IdentityClaim:

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
@@ -94,6 +94,9 @@ def build_tables(generation: int) -> Tables:
         Column("date_is_fallback", Boolean, nullable=False),
         Column("uuid", String(36), nullable=False, index=True),
         Column("explicit_id", BigInteger),
+        # True when the resolver gave this entry something other than its natural identity
+        # (a lost conflict): only then can a later change move it again.
+        Column("identity_moved", Boolean, nullable=False),
         Column("explicit_uuid", String(36)),
         Column("title", Text, nullable=False),
         Column(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
@@ -37,6 +37,7 @@ class IndexedEntry:
     pk: int
     claim: IdentityClaim
     identity: Identity
+    moved: bool
 
 
 class IndexWriter:
@@ -57,6 +58,7 @@ class IndexWriter:
             e.c.status,
             e.c.entry_id,
             e.c.uuid,
+            e.c.identity_moved,
         )
         parts = (
             [query]
@@ -70,6 +72,7 @@ class IndexWriter:
                     row.file_path, row.explicit_id, row.explicit_uuid, row.status == Status.DRAFT
                 ),
                 (row.entry_id, row.uuid),
+                row.identity_moved,
             )
             for part in parts
             for row in self.conn.execute(part)
@@ -92,14 +95,15 @@ class IndexWriter:
         self,
         records: Sequence[tuple[EntryRecord, str]],
         existing: dict[str, IndexedEntry],
-        identities: dict[str, Identity],
+        identities: dict[str, tuple[Identity, bool]],
     ) -> None:
-        """Upsert changed entries (with their file digests), keeping each file's row key."""
+        """Upsert changed entries (with their file digests), keeping each file's row key;
+        `identities` gives each its (identity, moved by the resolver)."""
         e = self.t.entries
         updates, inserts = [], []
         for record, digest in records:
-            entry_id, uuid = identities[record.path]
-            row = entry_row(record, entry_id, uuid, digest)
+            (entry_id, uuid), moved = identities[record.path]
+            row = entry_row(record, entry_id, uuid, moved, digest)
             if record.path in existing:
                 updates.append(
                     {"b_pk": existing[record.path].pk} | {f"v_{k}": v for k, v in row.items()}
@@ -114,7 +118,20 @@ class IndexWriter:
             self.conn.execute(e.insert(), inserts)
         self._write_tags([record for record, _ in records])
 
-    def set_identities(self, changes: dict[str, Identity]) -> None:
+    def identities_unsettled(self) -> bool:
+        """Whether the resolver must look at the whole site: some ID or UUID is held twice,
+        or some entry holds a value other than its natural one (it lost a conflict, which
+        the latest changes may have ended). Otherwise every entry already holds exactly
+        what the resolver would give it."""
+        e = self.t.entries
+        twice = [
+            select(column).group_by(column).having(func.count() > 1).limit(1)
+            for column in (e.c.entry_id, e.c.uuid)
+        ]
+        moved = select(e.c.pk).where(e.c.identity_moved).limit(1)
+        return any(self.conn.execute(query).first() is not None for query in (*twice, moved))
+
+    def set_identities(self, changes: dict[str, tuple[Identity, bool]]) -> None:
         """Move entries to their settled ID and UUID (uniqueness is the resolver's job)."""
         if not changes:
             return
@@ -122,10 +139,14 @@ class IndexWriter:
         self.conn.execute(
             update(e)
             .where(e.c.file_path == bindparam("b_path"))
-            .values(entry_id=bindparam("b_id"), uuid=bindparam("b_uuid")),
+            .values(
+                entry_id=bindparam("b_id"),
+                uuid=bindparam("b_uuid"),
+                identity_moved=bindparam("b_moved"),
+            ),
             [
-                {"b_path": path, "b_id": entry_id, "b_uuid": uuid}
-                for path, (entry_id, uuid) in changes.items()
+                {"b_path": path, "b_id": entry_id, "b_uuid": uuid, "b_moved": moved}
+                for path, ((entry_id, uuid), moved) in changes.items()
             ],
         )
 

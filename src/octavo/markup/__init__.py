@@ -34,21 +34,27 @@ page that shows ten entries renders each once and a repeat render is a lookup.
 Template filters: :func:`strip_html` and :func:`first_paragraph`.
 """
 
-from octavo.markup.context import EntryContext
-from octavo.markup.entry import SECTIONS, EntryMarkup, EntrySource
-from octavo.markup.filters import first_paragraph, strip_html
-from octavo.markup.memo import RenderCache
-from octavo.markup.protocol import LinkResolver
-from octavo.markup.title import render_title
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "SECTIONS",
-    "EntryContext",
-    "EntryMarkup",
-    "EntrySource",
-    "LinkResolver",
-    "RenderCache",
-    "first_paragraph",
-    "render_title",
-    "strip_html",
-]
+#: Public names and the modules that define them, imported on first use: the
+#: renderer pulls in markdown-it and Pygments, which index-only commands never need.
+_EXPORTS = {
+    "SECTIONS": "octavo.markup.entry",
+    "EntryContext": "octavo.markup.context",
+    "EntryMarkup": "octavo.markup.entry",
+    "EntrySource": "octavo.markup.entry",
+    "LinkResolver": "octavo.markup.protocol",
+    "RenderCache": "octavo.markup.memo",
+    "first_paragraph": "octavo.markup.filters",
+    "render_title": "octavo.markup.title",
+    "strip_html": "octavo.markup.filters",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'octavo.markup' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

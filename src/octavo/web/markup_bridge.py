@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
 from markupsafe import Markup
 
 from octavo.content.fingerprint import digest
-from octavo.markup import EntryContext, EntryMarkup, EntrySource, render_title
+from octavo.markup.context import EntryContext
 from octavo.web.context import request_index
 from octavo.web.links import SiteLinks
 from octavo.web.renditions import images_for
+
+if TYPE_CHECKING:
+    from octavo.markup.entry import EntryMarkup
 
 
 def section_markup(
@@ -30,6 +33,8 @@ def section_markup(
 ) -> EntryMarkup:
     """Renderer for one entry's sections; renders are memoised by file digest and by the
     index version, so a link to another entry never outlives that entry's URL."""
+    from octavo.markup.entry import EntryMarkup, EntrySource  # the renderer loads on first use
+
     app = flask.current_app
     site = app.site  # type: ignore[attr-defined]
     return EntryMarkup(
@@ -79,6 +84,8 @@ def _title(
     text: str, markup: bool, smartquotes: bool, extensions: tuple[str, ...] | None
 ) -> Markup:
     """Titles repeat on every listing page; rendering one is a whole Markdown parse."""
+    from octavo.markup.title import render_title
+
     rendered = render_title(
         text,
         markup=markup,

@@ -14,7 +14,6 @@ from markupsafe import Markup
 from octavo.content.entry import EntryText
 from octavo.content.status import Status
 from octavo.images.cards import card_image_tags, card_images
-from octavo.markup import EntryMarkup
 from octavo.web import markup_bridge, urls
 from octavo.web.context import RequestIndex, request_index
 from octavo.web.entry_text import load_entry_text
@@ -22,6 +21,7 @@ from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
 from octavo.web.renditions import images_for
 
 if TYPE_CHECKING:
+    from octavo.markup.entry import EntryMarkup
     from octavo.web.objects.category import Category
     from octavo.web.objects.view import View
 
