@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
+from collections.abc import Sequence
 
 ENTRY_SUFFIXES = (".md", ".htm", ".html")
 CATEGORY_SUFFIXES = (".cat", ".meta")
@@ -24,6 +25,21 @@ def category_of(relpath: str) -> str:
 def normalize_category(value: str) -> str:
     """Strip surrounding slashes and empty segments: ``/blog//tech/`` is ``blog/tech``."""
     return "/".join(part for part in value.strip().split("/") if part)
+
+
+def search_candidates(path: str, folders: Sequence[str]) -> list[str]:
+    """Content-relative paths a link or reference may mean, in lookup order: ``/x`` from
+    the content root, otherwise `path` inside each folder. Paths that climb out of the
+    content folder are dropped."""
+    path = normalize_relpath(path)
+    if path.startswith("/"):
+        folders, path = ("",), path.lstrip("/")
+    found = []
+    for folder in folders:
+        joined = posixpath.normpath(posixpath.join(folder, path))
+        if joined != ".." and not joined.startswith("../"):
+            found.append(joined)
+    return found
 
 
 def file_kind(relpath: str) -> str | None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from octavo.content.paths import file_kind, normalize_relpath
+from octavo.content.paths import file_kind, search_candidates
 from octavo.images.objects import BaseImage, ExternalImage, FailedImage, LocalImage, MissingImage
 from octavo.images.protocol import ImageNotFound
 from octavo.images.sources import SourceTooLarge
@@ -59,19 +58,8 @@ class Finder:
         """The content-relative path of an existing file: ``/x`` from the content root,
         otherwise the first folder of `search_path` that has it. Entry and category
         files are not images, and nothing outside the content folder is found."""
-        path = normalize_relpath(path)
-        folders = [""] if path.startswith("/") else list(search_path)
-        for folder in folders:
-            relpath = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
-            if (
-                relpath.startswith("../")
-                or relpath == ".."
-                or file_kind(relpath)
-                in (
-                    "entry",
-                    "category",
-                )
-            ):
+        for relpath in search_candidates(path, search_path):
+            if file_kind(relpath) in ("entry", "category"):
                 continue
             full = self.service.catalog.full_path(relpath)
             if full is not None and os.path.isfile(full):

@@ -199,7 +199,8 @@ class Scanner:
         """Entries are written with their current identities, or their natural ones when
         their claim changed. Only when some value is then held twice, or some entry holds
         something other than its natural identity (it lost a conflict earlier), does the
-        resolver settle the whole site and update the rows that must move. Memory stays flat however large the site."""
+        resolver settle the whole site and update the rows that must move. Memory stays
+        flat however large the site."""
         writer.remove_files(removed)
         existing = writer.existing_entries([f.relpath for f in candidates if f.kind == "entry"])
         known_digests = {path: value[2] for path, value in known.items()}

@@ -13,6 +13,7 @@ from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
 from octavo.content.identity import IdentityClaim
 from octavo.content.image_info import ImageRecord
+from octavo.content.paths import search_candidates
 from octavo.content.problems import Problem, Severity
 from octavo.content.status import VISIBLE, Status
 from octavo.index.rows import Row, category_row, entry_row, image_row, tag_rows
@@ -288,11 +289,8 @@ def _resolve_attachment(
     """An attachment names an entry ID, a path relative to the source, or a /-rooted path."""
     if target.strip().isdigit():
         return by_id.get(int(target))
-    if target.startswith("/"):
-        path = posixpath.normpath(target.lstrip("/"))
-    else:
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-    return by_path.get(path)
+    candidates = search_candidates(target, (posixpath.dirname(source),))
+    return by_path.get(candidates[0]) if candidates else None
 
 
 def _warning(path: str, message: str) -> Problem:

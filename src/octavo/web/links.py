@@ -3,7 +3,6 @@ permalinks, ``@path`` becomes a static URL, anything else is left alone."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Sequence
 from urllib.parse import unquote
@@ -11,11 +10,13 @@ from urllib.parse import unquote
 import flask
 from sqlalchemy import select
 
+from octavo.content.paths import search_candidates
 from octavo.images.protocol import ImageArgError, ImageNotFound
 from octavo.markup.imagespec import parse_config
 from octavo.markup.literals import ArgSyntaxError
 from octavo.web import urls
 from octavo.web.context import request_index
+from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.renditions import images_for
 
 _EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
@@ -41,26 +42,21 @@ class SiteLinks:
             return image_url + suffix
         return urls.absolutize(target) if absolute else target
 
-    def _entry_for(self, path: str, search_path: Sequence[str]):  # type: ignore[no-untyped-def]
-        from octavo.web.objects.entry import load_entry
-
+    def _entry_for(self, path: str, search_path: Sequence[str]) -> Entry | None:
+        """The entry a link names: an ID, or a file path tried in search-path order."""
         ix = request_index()
         e = ix.tables.entries
+        candidates = [] if path.isdigit() else search_candidates(unquote(path), search_path)
         if path.isdigit():
             condition = e.c.entry_id == int(path)
-        else:
-            candidates = _candidates(unquote(path), search_path)
-            if not candidates:
-                return None
+        elif candidates:
             condition = e.c.file_path.in_(candidates)
+        else:
+            return None
         rows = ix.conn.execute(select(e).where(condition, ix.viewer.access_clause(ix.tables)))
         by_path = {row.file_path: row for row in rows}
-        if path.isdigit():
-            row = next(iter(by_path.values()), None)
-        else:
-            row = next(
-                (by_path[c] for c in _candidates(unquote(path), search_path) if c in by_path), None
-            )
+        order = candidates or list(by_path)
+        row = next((by_path[c] for c in order if c in by_path), None)
         return load_entry(ix, row) if row is not None else None
 
 
@@ -72,18 +68,3 @@ def _image_url(path: str, search_path: Sequence[str], absolute: bool) -> str | N
         return image.get_rendition(**{**args, "absolute": absolute})[0]
     except (ArgSyntaxError, ImageNotFound, ImageArgError):
         return None
-
-
-def _candidates(path: str, search_path: Sequence[str]) -> list[str]:
-    """Content-relative paths a link may mean, in lookup order."""
-    if path.startswith("/"):
-        folders: Sequence[str] = ("",)
-        path = path.lstrip("/")
-    else:
-        folders = search_path
-    found = []
-    for folder in folders:
-        joined = posixpath.normpath(posixpath.join(folder, path))
-        if not joined.startswith("../") and joined != "..":
-            found.append(joined)
-    return found
