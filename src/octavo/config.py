@@ -113,6 +113,12 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         return os.path.normpath(os.path.join(root, os.fspath(values[key])))
 
     index_folder = folder("index_folder")
+    url = database_url(
+        values["database_url"],
+        values["database_config"],
+        os.path.join(index_folder, "index.db"),
+        root,
+    )
     return SiteConfig(
         root=root,
         content_folder=folder("content_folder"),
@@ -121,13 +127,10 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         static_url_path=str(values["static_url_path"]),
         index_folder=index_folder,
         timezone=resolve_timezone(values["timezone"]),
-        database_url=database_url(
-            values["database_url"],
-            values["database_config"],
-            os.path.join(index_folder, "index.db"),
-            root,
+        database_url=url,
+        secret_key=_secret_key(
+            values["secret_key"], index_folder, url.get_backend_name() != "sqlite"
         ),
-        secret_key=_secret_key(values["secret_key"]),
         write_back=bool(values["index_write_back"]),
         scan_on_start=bool(values["index_scan_on_start"]),
         watch=bool(values["index_enable_watchdog"]),
@@ -137,14 +140,36 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
     )
 
 
-def _secret_key(configured: str | None) -> str:
-    """The configured key, else SECRET_KEY/OCTAVO_SECRET_KEY, else a random per-process key
-    (fine for one process; several instances must share one, so say so)."""
+def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -> str:
+    """The configured key, else SECRET_KEY/OCTAVO_SECRET_KEY, else a key kept in the index
+    folder, so every worker on this machine signs (and accepts) the same rendition URLs.
+
+    Instances on different machines each make their own key that way; with a shared
+    index database they need one configured key, so that case is warned about.
+    """
     key = configured or os.environ.get("OCTAVO_SECRET_KEY") or os.environ.get("SECRET_KEY")
     if key:
         return key
-    LOG.warning(
-        "no secret_key configured (or SECRET_KEY in the environment): using a random "
-        "key; signed URLs will not survive a restart or work across instances"
-    )
-    return secrets.token_hex(32)
+    if shared_index:
+        LOG.warning(
+            "no secret_key configured (or SECRET_KEY in the environment): instances sharing "
+            "this index database will not accept each other's signed rendition URLs"
+        )
+    return _local_key(os.path.join(index_folder, "secret_key"))
+
+
+def _local_key(path: str) -> str:
+    """Read the machine-local key, creating it once (atomically, owner-readable only)."""
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first
+        return _local_key(path)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return _local_key(path)

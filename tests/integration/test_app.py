@@ -117,3 +117,15 @@ def test_an_existing_index_is_served_while_it_is_rescanned(site, write, monkeypa
     while "later.md" not in entries_by_path(app.index) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert set(entries_by_path(app.index)) == {"hello.md", "later.md"}
+
+
+def test_without_a_configured_key_workers_on_one_machine_share_one(site, monkeypatch):
+    for name in ("SECRET_KEY", "OCTAVO_SECRET_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    first, second = make_app(site), make_app(site)
+    assert first.secret_key == second.secret_key
+    assert len(first.secret_key) == 64
+    key_file = site / ".octavo" / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key_file.unlink()
+    assert make_app(site).secret_key != first.secret_key  # a new machine gets a new key
