@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -79,6 +80,20 @@ def test_gunicorn_serves_the_example_site(served):
     engine.dispose()
     assert len(tables) == 1
     assert "Traceback" not in log.read_text()
+
+
+def test_every_worker_serves_the_renditions_another_signed(served):
+    base, _site, _log = served
+    sources: set[bytes] = set()
+    for _ in range(6):  # pages and images are served by whichever worker is free
+        status, page = fetch(base + "/blog/travel/301")
+        assert status == 200
+        sources.update(re.findall(rb'<img src="([^"]+)"', page))
+    assert len(sources) == 1, sources  # every worker signs the same URL
+    for _ in range(6):
+        for src in sources:
+            code, data = fetch(base + src.decode())
+            assert code == 200 and data[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
 def test_unreachable_database_stops_gunicorn_cleanly(tmp_path):

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -474,3 +475,26 @@ def test_settled_identities_survive_unrelated_and_body_edits(index_db, content, 
     assert {p: (r.entry_id, r.uuid) for p, r in rows.items() if p != "c.md"} == settled
     assert (rows["c.md"].entry_id, rows["c.md"].uuid) == (derived_id("c.md"), derived_uuid("c.md"))
     assert [rows[p].identity_moved for p in ("a.md", "b.md", "c.md")] == [False, True, False]
+
+
+def _connect_after(barrier: Any, url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    db = IndexDatabase(make_url(url))
+    barrier.wait()
+    db.connect_check()  # raises, so the process exits non-zero, on a collision
+    db.dispose()
+
+
+def test_workers_starting_together_all_connect(db_url):
+    """Several gunicorn workers create the meta table at the same moment."""
+    from multiprocessing import get_context
+
+    context = get_context("spawn")
+    barrier = context.Barrier(6)
+    workers = [context.Process(target=_connect_after, args=(barrier, db_url)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0] * 6

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.schema import CreateTable
 
 from octavo.index import schema
 from octavo.index.lock import writer_lock
-from octavo.index.schema import META, Tables, build_tables, meta_table
+from octavo.index.schema import Tables, build_tables, meta_table
 
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
 _LAST_ACTIVATED = "last_activated"
@@ -61,13 +62,26 @@ class IndexDatabase:
         try:
             if self.url.get_backend_name() == "sqlite" and self.url.database:
                 os.makedirs(os.path.dirname(self.url.database) or ".", exist_ok=True)
-            with self.engine.begin() as conn:
-                META.create_all(conn)
+            self._create_meta_table()
         except (DBAPIError, SQLAlchemyError, OSError) as err:
             reason = getattr(err, "orig", None) or err
             raise IndexUnavailable(
                 f"cannot use the index database {self.display_url}: {reason}".strip()
             ) from None
+
+    def _create_meta_table(self) -> None:
+        """Create the meta table if missing. Several workers start at once, and even
+        ``IF NOT EXISTS`` can collide on PostgreSQL, so a failure is retried once: by
+        then the other worker's table exists."""
+        for attempt in (1, 2):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(CreateTable(meta_table, if_not_exists=True))
+                return
+            except DBAPIError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
 
     def state(self) -> IndexState | None:
         """The live generation and its content version, or None before the first build.
