@@ -159,17 +159,23 @@ def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -
 
 
 def _local_key(path: str) -> str:
-    """Read the machine-local key, creating it once (atomically, owner-readable only)."""
+    """Read the machine-local key, creating it once: written to a private temporary file,
+    then published with a hard link, so a worker never reads a half-written key."""
     try:
         with open(path, encoding="ascii") as handle:
             return handle.read().strip()
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first
-        return _local_key(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(secrets.token_hex(32))
-    return _local_key(path)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:  # another worker published first: use theirs
+        pass
+    finally:
+        os.unlink(temporary)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
