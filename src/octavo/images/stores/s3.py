@@ -107,7 +107,7 @@ def _client(endpoint: str | None, region: str | None) -> Any:
         import boto3
         from botocore.config import Config
     except ImportError:
-        raise RuntimeError("image_store 's3' needs boto3: pip install 'octavo[s3]'") from None
+        raise ValueError("image_store 's3' needs boto3: pip install 'octavo[s3]'") from None
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, max_pool_connections=32)
     return boto3.client("s3", endpoint_url=endpoint, region_name=region, config=config)
 
