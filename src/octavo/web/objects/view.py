@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -302,7 +303,7 @@ class View:
 
     @cached_property
     def deleted(self) -> list[Entry]:
-        query = EntryQuery(**{**self._page_query.__dict__, "statuses": StatusSet.DELETED})
+        query = replace(self._page_query, statuses=StatusSet.DELETED)
         older = self.older
         if "count" in self.spec and older is not None and older.first is not None:
             query = query.bounded(Bound("after", self._position(older.first.id)))
@@ -364,12 +365,8 @@ class View:
     def _adjacent_span(self, newer: bool) -> View | None:
         span = self._span
         assert span is not None
-        query = EntryQuery(
-            **{
-                **self._base_query.__dict__,
-                "date_range": None,
-                "order": Order.OLDEST if newer else Order.NEWEST,
-            }
+        query = replace(
+            self._base_query, date_range=None, order=Order.OLDEST if newer else Order.NEWEST
         )
         bound = (
             Bound("after", Position(span.end, -1))
@@ -385,7 +382,7 @@ class View:
     def pages(self) -> list[View]:
         """Every page of the listing, oldest page last for newest-first views."""
         ix = self._index
-        query = EntryQuery(**{**self._base_query.__dict__, "date_range": None})
+        query = replace(self._base_query, date_range=None)
         e = ix.tables.entries
         rows = ix.conn.execute(
             select(e.c.entry_id, e.c.local_date)
