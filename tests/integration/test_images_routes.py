@@ -166,7 +166,7 @@ def test_bad_input_gives_4xx_or_error_spans_never_500(app, site):
         started = time.monotonic()
         response = client.get(url)
         assert response.status_code == status, (url, response.status_code)
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 10  # a hang detector, not a speed test
     assert page(app, "photo.jpg", crop=(500, 500, 10, 10)).startswith('<span class="error">')
     assert "format" in page(app, "photo.jpg", format="svg")
     assert "scale_filter" in page(app, "photo.jpg", scale_filter="magic")

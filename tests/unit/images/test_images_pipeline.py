@@ -94,7 +94,7 @@ def test_truncated_and_corrupt_sources_raise_render_error_quickly(service, tmp_p
     start = time.monotonic()
     with pytest.raises(RenderError):
         render(source, make_plan(source, parse_args({"width": 100}), 1, 8192), LIMIT)
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 10  # a hang detector, not a speed test
     (tmp_path / "content" / "junk.jpg").write_bytes(b"\xff\xd8\xff" + b"\0" * 100)
     assert service.catalog.describe("junk.jpg") is None  # not an image: an asset
 
@@ -105,7 +105,7 @@ def test_decompression_bombs_are_refused_before_decoding(service, tmp_path):
     start = time.monotonic()
     with pytest.raises(SourceTooLarge):
         service.catalog.describe("bomb.png")
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 10  # a hang detector, not a speed test
     write(tmp_path / "content" / "large.png", Image.new("1", (9000, 8000)), "PNG")
     with pytest.raises(SourceTooLarge, match="over 64000000 pixels"):
         service.catalog.describe("large.png")
