@@ -82,6 +82,8 @@ def test_secret_key_from_environment(site, monkeypatch):
         ({"database_url": "postgresql://nobody:pw@127.0.0.1:1/none"}, "cannot use the index"),
         ({"database_url": "sqlite:///:memory:"}, "in-memory SQLite"),
         ({"content_folder": "missing"}, "content folder"),
+        ({"template_folder": "missing"}, "template folder"),
+        ({"image_store": "s3"}, "image_s3_bucket"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
     ],
 )
