@@ -825,6 +825,7 @@ API_PROBES = [
     P("get_entry-unknown", E, "/", "{{ get_entry(99999) }}", "None", fix="B3"),
     P("get_entry-draft", E, "/", "{{ get_entry(30) }} {{ get_entry(32) }}", "None None"),
     P("get_entry-private", E, "/", "{{ get_entry(50) }}", "None"),
+    P("secure_url", E, "/", "{{ secure_url('category', category='blog') }}", "/blog/"),
     P(
         "get_entry-hidden-future-attachment",
         E,
