@@ -10,13 +10,14 @@ import traceback
 from typing import Any
 
 import flask
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from octavo.web.aliases import handle_alias
 from octavo.web.context import IndexUnready
 from octavo.web.objects.category import Category, category_exists
+from octavo.web.objects.view import InvalidView
 from octavo.web.render import no_store, render_page
 from octavo.web.template_lookup import ALL
 
@@ -36,6 +37,8 @@ def handle_exception(error: Exception) -> Response:
             aliased = None
         if aliased is not None:
             return aliased
+    if isinstance(error, InvalidView):  # e.g. ?id= naming no entry (Publ: InvalidQueryError)
+        error = BadRequest(str(error))
     if isinstance(error, RequestRedirect):
         return error.get_response()  # e.g. the router's redirect for `//` in a path
     if not isinstance(error, HTTPException):

@@ -63,8 +63,6 @@ def view_spec_from_args() -> dict[str, Any]:
     tags = [t for t in args.getlist("tag") if t]
     if tags:
         spec["tag"] = tags[0] if len(tags) == 1 else tags
-    if "start" in spec and _position_missing(spec["start"]):
-        raise BadRequest("No such entry")
     return spec
 
 
@@ -72,12 +70,6 @@ def _entry_id_arg(value: str) -> int:
     if not value.isdigit() or int(value) > _MAX_ID:
         raise BadRequest("Invalid entry ID")
     return int(value)
-
-
-def _position_missing(entry_id: int) -> bool:
-    ix = request_index()
-    e = ix.tables.entries
-    return ix.conn.execute(select(e.c.pk).where(e.c.entry_id == entry_id)).first() is None
 
 
 def _query_args() -> dict[str, Any]:
