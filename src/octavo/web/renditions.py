@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urljoin
 
 import flask
 from flask.typing import ResponseReturnValue
@@ -32,6 +31,7 @@ from octavo.images.service import ImageService, SourceGone
 from octavo.images.settings import ImageSettings, image_settings
 from octavo.images.stores.base import IMMUTABLE
 from octavo.markup.protocol import LinkResolver
+from octavo.web import urls
 
 LOG = logging.getLogger(__name__)
 EXTENSION = "octavo.images"
@@ -60,7 +60,7 @@ class FlaskUrls:
         return flask.url_for("chit", _external=absolute)
 
     def absolutize(self, url: str) -> str:
-        return urljoin(flask.request.url, url) if flask.has_request_context() else url
+        return urls.absolutize(url) if flask.has_request_context() else url
 
 
 def site_image_settings(app: Any) -> ImageSettings:
