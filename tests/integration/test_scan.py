@@ -395,16 +395,15 @@ def test_schema_version_change_builds_a_new_index(index_db, content, write, monk
 
 
 def listed(index_db, viewer, **query) -> list[int]:
-    from octavo.index import views
+    from octavo.index.views import EntryQuery
 
-    tables = live(index_db)
-    with index_db.engine.connect() as conn:
-        rows = conn.execute(views.select_entries(tables, viewer, views.EntryQuery(**query)))
-        return [row.entry_id for row in rows]
+    live(index_db)
+    with index_db.reading(viewer) as reader:
+        return [row.entry_id for row in reader.listing(EntryQuery(**query))]
 
 
 def test_private_entries_never_reach_anonymous_queries(index_db, content, write):
-    from octavo.index.queries import ANONYMOUS, SITE, resolve_alias
+    from octavo.index.queries import ANONYMOUS, SITE
     from octavo.index.views import StatusSet
 
     write("pub.md", "Title: p\nDate: 2020-01-01\nEntry-ID: 1\nAttach: priv.md\n\nx\n")
@@ -418,10 +417,16 @@ def test_private_entries_never_reach_anonymous_queries(index_db, content, write)
     assert listed(index_db, ANONYMOUS, attachments_of=pub_pk, statuses=StatusSet.ALL) == []
     assert listed(index_db, SITE) == [2, 1]
     assert listed(index_db, SITE, attachments_of=pub_pk, statuses=StatusSet.ALL) == [2]
-    tables = live(index_db)
-    with index_db.engine.connect() as conn:
-        assert resolve_alias(conn, tables, ANONYMOUS, "/secret") is None
-        assert resolve_alias(conn, tables, SITE, "/secret").entry_id == 2
+    with index_db.reading(ANONYMOUS) as reader:
+        assert reader.alias("/secret") is None
+        assert not reader.entry(entry_id=2).authorized
+        assert reader.visible_entry(2) is None
+        assert reader.entries_at(["priv.md"]) == []
+        assert reader.entry_files() == [("pub.md", "")]
+    with index_db.reading(SITE) as reader:
+        assert reader.alias("/secret").entry_id == 2
+        assert reader.entry(entry_id=2).authorized
+        assert reader.visible_entry(2).file_path == "priv.md"
 
 
 def test_listing_respects_status_schedule_and_category(index_db, content, write):

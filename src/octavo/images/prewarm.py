@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from octavo.images.args import parse_args
 from octavo.images.objects import LocalImage, fullsize_args, hidpi_args
 from octavo.images.pipeline import RenderError
@@ -28,6 +26,7 @@ from octavo.images.protocol import ImageArgError, ImageNotFound
 from octavo.images.references import ImageRef, entry_refs
 from octavo.images.service import ImageService
 from octavo.images.sources import Source
+from octavo.index.queries import SITE
 from octavo.markup.arguments import prefix_normalize
 
 _BODY_CALL = re.compile(r"\.(?:body|more)\s*\((?P<args>[^()]*)\)")
@@ -112,12 +111,10 @@ def render_missing(
 
 def _content_refs(service: ImageService) -> Iterator[tuple[str, list[str], ImageRef]]:
     index = service.catalog.index
-    tables = index.tables() if index is not None else None
-    if index is None or tables is None:
+    if index is None:
         return
-    entries = tables.entries
-    with index.engine.connect() as conn:
-        rows = conn.execute(select(entries.c.file_path, entries.c.category)).all()
+    with index.reading(SITE) as reader:
+        rows = reader.entry_files() if reader else []
     for file_path, category in rows:
         full = service.catalog.full_path(file_path)
         try:

@@ -15,14 +15,13 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from octavo.content.fingerprint import digest as content_digest
 from octavo.content.paths import normalize_relpath
 from octavo.images.protocol import ImageArgError
 from octavo.index.database import IndexDatabase
-from octavo.index.schema import Tables
+from octavo.index.queries import SITE
 
 LOG = logging.getLogger(__name__)
 
@@ -126,38 +125,24 @@ class SourceCatalog:
 
     def _indexed_digest(self, relpath: str, stamp: tuple[int, int]) -> str | None:
         """The index's hash of the file, if the index has seen this very version of it."""
-        tables = self._tables()
-        if self.index is None or tables is None:
+        if self.index is None:
             return None
-        files = tables.files
-        query = select(files.c.digest).where(
-            files.c.path == relpath, files.c.size == stamp[0], files.c.mtime_ns == stamp[1]
-        )
         try:
-            with self.index.engine.connect() as conn:
-                return conn.execute(query).scalar()
+            with self.index.reading(SITE) as reader:
+                return reader.file_digest(relpath, *stamp) if reader else None
         except SQLAlchemyError as err:
             LOG.warning("index unavailable, hashing %s: %s", relpath, err)
             return None
 
     def _indexed_paths(self, digest: str) -> list[str]:
-        tables = self._tables()
-        if self.index is None or tables is None:
+        if self.index is None:
             return []
-        query = select(tables.images.c.path).where(tables.images.c.digest == digest)
         try:
-            with self.index.engine.connect() as conn:
-                return list(conn.execute(query).scalars())
+            with self.index.reading(SITE) as reader:
+                return reader.image_paths(digest) if reader else []
         except SQLAlchemyError as err:
             LOG.warning("index unavailable for finding image %s: %s", digest, err)
             return []
-
-    def _tables(self) -> Tables | None:
-        """The index's live tables; None without an index (or while it cannot be read)."""
-        try:
-            return self.index.tables() if self.index is not None else None
-        except SQLAlchemyError:
-            return None
 
 
 def read_header(path: str, max_pixels: int) -> tuple[int, int, str, str, bool, int] | None:

@@ -17,6 +17,7 @@ from sqlalchemy.schema import CreateTable
 
 from octavo.index import schema
 from octavo.index.lock import writer_lock
+from octavo.index.queries import Reader, Viewer
 from octavo.index.schema import Tables, build_tables, meta_table
 
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
@@ -113,6 +114,17 @@ class IndexDatabase:
         """The live generation's tables, or None when no index has been built yet."""
         state = self.state()
         return state.tables if state else None
+
+    @contextmanager
+    def reading(self, viewer: Viewer) -> Iterator[Reader | None]:
+        """A reader of the live generation on its own connection; None before the
+        first build."""
+        tables = self.tables()
+        if tables is None:
+            yield None
+            return
+        with self.engine.connect() as conn:
+            yield Reader(conn, tables, viewer)
 
     def forget_cached_pointer(self) -> None:
         self._cached = (0.0, None)

@@ -44,7 +44,9 @@ def writer_lock(engine: Engine, lock_file: str | None, wait: float) -> Iterator[
             engine,
             "SELECT GET_LOCK(:key, 0)",
             "SELECT RELEASE_LOCK(:key)",
-            {"key": _LOCK_NAME},
+            # MySQL's named locks span the server: name the database, as PostgreSQL's
+            # advisory locks are per database (names are at most 64 characters).
+            {"key": f"{_LOCK_NAME}:{engine.url.database or ''}"[:64]},
             wait,
         ):
             yield

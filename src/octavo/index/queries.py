@@ -1,19 +1,27 @@
-"""Who is reading the index, and the conditions every query shares.
+"""Every read of the index, through one object that knows who is reading.
 
-Every entry query applies ``Viewer.access_clause``: an entry with an ``Auth:``
-header is never returned for an anonymous visitor. Listings are built in
-:mod:`octavo.index.views`.
+A :class:`Reader` is built from a connection, a table generation and a
+:class:`Viewer`; it has no default viewer, and each method that returns
+entries applies ``Viewer.access_clause`` (or, for placeholders, its
+negation), so no caller can forget the access rule. Reads made for the site
+itself (CLI jobs, image look-ups) pass :data:`SITE` explicitly. Layers above
+the index never build SQL: the listing clauses live in
+:mod:`octavo.index.views` and are only executed here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select, true
+from sqlalchemy import Connection, Row, func, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from octavo.content.status import VISIBLE
+from octavo.index import views
 from octavo.index.schema import Tables
+from octavo.index.views import EntryQuery, Position
 
 
 @dataclass(frozen=True)
@@ -35,12 +43,163 @@ ANONYMOUS = Viewer()
 SITE = Viewer(identity="site:", is_admin=True)
 
 
-def resolve_alias(conn: Connection, tables: Tables, viewer: Viewer, path: str) -> Row[Any] | None:
-    """The alias row for a path; an alias of an entry the viewer may not see is not found."""
-    a, e = tables.aliases, tables.entries
-    query = (
-        select(a, e.c.entry_id)
-        .select_from(a.outerjoin(e, e.c.pk == a.c.entry_pk))
-        .where(a.c.path == path, or_(a.c.entry_pk.is_(None), viewer.access_clause(tables)))
-    )
-    return conn.execute(query).first()
+@dataclass(frozen=True)
+class Found:
+    """An entry found by identity, whatever its access: `authorized` says whether the
+    viewer may read it (a page answers 401/403 or shows a placeholder when not)."""
+
+    row: Row[Any]
+    authorized: bool
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag key, the name entries write it with, and how many entries carry it."""
+
+    key: str
+    name: str
+    count: int
+
+
+class Reader:
+    """The index as one viewer sees it: every query Octavo makes of a live generation."""
+
+    def __init__(self, conn: Connection, tables: Tables, viewer: Viewer) -> None:
+        self.conn = conn
+        self.tables = tables
+        self.viewer = viewer
+
+    def _allowed(self) -> ColumnElement[bool]:
+        return self.viewer.access_clause(self.tables)
+
+    # -- single entries ----------------------------------------------------------------
+
+    def entry(self, *, entry_id: int | None = None, pk: int | None = None) -> Found | None:
+        """The entry with this ID (or primary key), any status, and whether it is readable."""
+        e = self.tables.entries
+        key = e.c.entry_id == entry_id if entry_id is not None else e.c.pk == pk
+        query = select(e, self._allowed().label("_authorized")).where(key)
+        row = self.conn.execute(query).first()
+        return Found(row, bool(row._authorized)) if row is not None else None
+
+    def visible_entry(self, entry_id: int) -> Row[Any] | None:
+        """The entry with this ID if it is visible (published, hidden…) and readable."""
+        e = self.tables.entries
+        query = select(e).where(
+            e.c.entry_id == entry_id, e.c.status.in_([int(s) for s in VISIBLE]), self._allowed()
+        )
+        return self.conn.execute(query).first()
+
+    def entries_at(self, paths: Iterable[str]) -> list[Row[Any]]:
+        """The readable entries whose files are at these content paths."""
+        wanted = list(paths)
+        if not wanted:
+            return []
+        e = self.tables.entries
+        return list(self.conn.execute(select(e).where(e.c.file_path.in_(wanted), self._allowed())))
+
+    def entry_files(self) -> list[tuple[str, str]]:
+        """(file_path, category) of every readable entry, drafts included."""
+        e = self.tables.entries
+        query = select(e.c.file_path, e.c.category).where(self._allowed())
+        return [(row.file_path, row.category) for row in self.conn.execute(query)]
+
+    def position(self, entry_id: int) -> Position | None:
+        """Where an entry sits in date order, whatever its status or access: a view's
+        bounds may name any entry, and a position carries none of its content."""
+        e = self.tables.entries
+        query = select(e.c.local_date, e.c.entry_id).where(e.c.entry_id == entry_id)
+        row = self.conn.execute(query).first()
+        return Position(row.local_date, row.entry_id) if row else None
+
+    def pk(self, entry_id: int) -> int | None:
+        """The internal key of an entry ID (attachment filters join on it)."""
+        e = self.tables.entries
+        found = self.conn.execute(select(e.c.pk).where(e.c.entry_id == entry_id)).scalar()
+        return int(found) if found is not None else None
+
+    # -- listings ----------------------------------------------------------------------
+
+    def listing(self, q: EntryQuery, limit: int | None = None, reverse: bool = False) -> list[Any]:
+        """A page of readable entries matching `q`, in its order (or reversed)."""
+        query = views.select_entries(self.tables, self._allowed(), q, limit, reverse)
+        return list(self.conn.execute(query))
+
+    def unreadable(self, q: EntryQuery, limit: int | None = None) -> list[Any]:
+        """Matching entries the viewer may not read, in order (shown as placeholders)."""
+        query = views.select_entries(self.tables, not_(self._allowed()), q, limit)
+        return list(self.conn.execute(query))
+
+    def has_unreadable(self, q: EntryQuery) -> bool:
+        """Whether some matching entry exists that the viewer may not read."""
+        e = self.tables.entries
+        query = select(e.c.pk).where(not_(self._allowed()), views.filter_clause(self.tables, q))
+        return self.conn.execute(query.limit(1)).first() is not None
+
+    def positions(self, q: EntryQuery) -> list[Row[Any]]:
+        """(entry_id, local_date) of every readable match, in order: a listing's pages."""
+        e = self.tables.entries
+        query = (
+            select(e.c.entry_id, e.c.local_date)
+            .where(self._allowed(), views.filter_clause(self.tables, q))
+            .order_by(*views.order_by(self.tables, q.order))
+        )
+        return list(self.conn.execute(query))
+
+    def tag_counts(self, q: EntryQuery) -> list[TagCount]:
+        """The visible tags of the readable entries matching `q`, with their counts."""
+        e, t = self.tables.entries, self.tables.entry_tags
+        query = (
+            select(t.c.tag_key, func.min(t.c.name), func.count())
+            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+            .where(not_(t.c.hidden), self._allowed(), views.filter_clause(self.tables, q))
+            .group_by(t.c.tag_key)
+        )
+        return [TagCount(key, name, n) for key, name, n in self.conn.execute(query)]
+
+    # -- categories and aliases --------------------------------------------------------
+
+    def visible_categories(self) -> frozenset[str]:
+        """Categories holding at least one visible entry the viewer may read."""
+        e = self.tables.entries
+        query = (
+            select(e.c.category)
+            .distinct()
+            .where(e.c.status.in_([int(s) for s in VISIBLE]), self._allowed())
+        )
+        return frozenset(self.conn.execute(query).scalars())
+
+    def category_rows(self) -> list[Row[Any]]:
+        """Every category meta file's row, in path order (the last one of a category wins)."""
+        c = self.tables.categories
+        return list(self.conn.execute(select(c).order_by(c.c.file_path)))
+
+    def alias(self, path: str) -> Row[Any] | None:
+        """The alias row for a path; an alias of an entry the viewer may not read is not
+        found."""
+        a, e = self.tables.aliases, self.tables.entries
+        query = (
+            select(a, e.c.entry_id)
+            .select_from(a.outerjoin(e, e.c.pk == a.c.entry_pk))
+            .where(a.c.path == path, or_(a.c.entry_pk.is_(None), self._allowed()))
+        )
+        return self.conn.execute(query).first()
+
+    def alias_paths(self) -> frozenset[str]:
+        """Every alias path of the site (most requests then need no alias query)."""
+        return frozenset(self.conn.execute(select(self.tables.aliases.c.path)).scalars())
+
+    # -- files -------------------------------------------------------------------------
+
+    def file_digest(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The content hash the index holds for this very version of a file."""
+        f = self.tables.files
+        query = select(f.c.digest).where(
+            f.c.path == path, f.c.size == size, f.c.mtime_ns == mtime_ns
+        )
+        return self.conn.execute(query).scalar()
+
+    def image_paths(self, digest: str) -> list[str]:
+        """The content paths of the images whose content hash is `digest`."""
+        i = self.tables.images
+        return list(self.conn.execute(select(i.c.path).where(i.c.digest == digest)).scalars())

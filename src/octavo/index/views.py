@@ -2,7 +2,9 @@
 
 A view's page is one indexed query (``WHERE filters AND keyset bound ORDER BY
 key LIMIT count``), so page 500 of an archive costs what page 1 costs, and no
-request loads a category's entries into Python.
+request loads a category's entries into Python. Only :mod:`octavo.index.queries`
+executes these clauses, always with a viewer's access condition; other layers
+use the spec types (``EntryQuery``, ``Bound``, ``Order``…).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     Select,
     and_,
     exists,
@@ -27,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from octavo.content.status import Status
-from octavo.index.queries import Viewer
 from octavo.index.schema import Tables
 
 
@@ -131,26 +131,17 @@ def order_by(tables: Tables, order: Order, reverse: bool = False) -> list[Any]:
 
 
 def select_entries(
-    tables: Tables, viewer: Viewer, q: EntryQuery, limit: int | None = None, reverse: bool = False
+    tables: Tables,
+    access: ColumnElement[bool],
+    q: EntryQuery,
+    limit: int | None = None,
+    reverse: bool = False,
 ) -> Select[Any]:
-    """The page query: matching entries the viewer may see, in order (or reversed)."""
+    """The page query: matching entries under an access condition (which the
+    :class:`~octavo.index.queries.Reader` supplies), in order (or reversed)."""
     e = tables.entries
-    query = select(e).where(viewer.access_clause(tables), filter_clause(tables, q))
+    query = select(e).where(access, filter_clause(tables, q))
     return query.order_by(*order_by(tables, q.order, reverse)).limit(limit)
-
-
-def position_of(conn: Connection, tables: Tables, entry_id: int) -> Position | None:
-    """An entry's keyset position, whatever its status (bounds may name any entry)."""
-    e = tables.entries
-    row = conn.execute(select(e.c.local_date, e.c.entry_id).where(e.c.entry_id == entry_id)).first()
-    return Position(row.local_date, row.entry_id) if row else None
-
-
-def hidden_from(conn: Connection, tables: Tables, viewer: Viewer, q: EntryQuery) -> bool:
-    """Whether some matching entry exists that the viewer may not see."""
-    e = tables.entries
-    query = select(e.c.pk).where(not_(viewer.access_clause(tables)), filter_clause(tables, q))
-    return conn.execute(query.limit(1)).first() is not None
 
 
 def _status_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:

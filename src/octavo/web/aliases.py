@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import flask
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from octavo.content.aliases import AliasKind
-from octavo.index.queries import SITE, resolve_alias
+from octavo.index.queries import SITE
 from octavo.web import urls
 from octavo.web.context import request_index
 from octavo.web.site_cache import shared
@@ -45,8 +44,9 @@ def handle_alias(path: str) -> Response | None:
     """A response for `path` when it is an alias, else None."""
     from octavo.web import pages
 
-    ix = request_index()
-    row = resolve_alias(ix.conn, ix.tables, SITE, path) if path in _alias_paths() else None
+    # Read as the site: an alias of a private entry leads to its page, which answers 401.
+    reader = request_index().reader_as(SITE)
+    row = reader.alias(path) if path in _alias_paths() else None
     if row is not None:
         if row.entry_pk is not None:
             return pages.aliased_entry(row)
@@ -62,9 +62,7 @@ def handle_alias(path: str) -> Response | None:
 
 def _alias_paths() -> frozenset[str]:
     """Every alias path of the site, so most requests need no alias query at all."""
-    ix = request_index()
-    a = ix.tables.aliases
-    return shared("alias-paths", lambda: frozenset(ix.conn.execute(select(a.c.path)).scalars()))
+    return shared("alias-paths", request_index().reader.alias_paths)
 
 
 def _template_or_none(row: Any) -> str | None:

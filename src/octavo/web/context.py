@@ -3,13 +3,14 @@ so every query of a render sees the same index even while a rebuild switches it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
-from sqlalchemy import Connection
 
-from octavo.index.queries import ANONYMOUS, Viewer
-from octavo.index.schema import Tables
+from octavo.index.queries import ANONYMOUS, Reader, Viewer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class IndexUnready(Exception):
@@ -24,7 +25,7 @@ class RequestIndex:
         state = app.index.state()
         if state is None:
             raise IndexUnready()
-        self.tables: Tables = state.tables
+        self._tables = state.tables
         #: Changes with every scan that changed content: keys render caches.
         self.version: tuple[str, int] = (state.tables.prefix, state.version)
         self._conn: Connection | None = None
@@ -32,10 +33,16 @@ class RequestIndex:
         self.memo: dict[Any, Any] = {}
 
     @property
-    def conn(self) -> Connection:
+    def reader(self) -> Reader:
+        """The index as the request's viewer sees it (the connection opens on first use)."""
+        return self.reader_as(self.viewer)
+
+    def reader_as(self, viewer: Viewer) -> Reader:
+        """The index as another viewer sees it: :data:`~octavo.index.queries.SITE` for
+        reads made for the site itself, whose result the caller checks again."""
         if self._conn is None:
             self._conn = self.app.index.engine.connect()
-        return self._conn
+        return Reader(self._conn, self._tables, viewer)
 
     def close(self) -> None:
         if self._conn is not None:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from urllib.parse import unquote
 
 import flask
-from sqlalchemy import select
 
 from octavo.content.paths import search_candidates
 from octavo.images.protocol import ImageArgError, ImageNotFound
@@ -45,18 +44,12 @@ class SiteLinks:
     def _entry_for(self, path: str, search_path: Sequence[str]) -> Entry | None:
         """The entry a link names: an ID, or a file path tried in search-path order."""
         ix = request_index()
-        e = ix.tables.entries
-        candidates = [] if path.isdigit() else search_candidates(unquote(path), search_path)
         if path.isdigit():
-            condition = e.c.entry_id == int(path)
-        elif candidates:
-            condition = e.c.file_path.in_(candidates)
-        else:
-            return None
-        rows = ix.conn.execute(select(e).where(condition, ix.viewer.access_clause(ix.tables)))
-        by_path = {row.file_path: row for row in rows}
-        order = candidates or list(by_path)
-        row = next((by_path[c] for c in order if c in by_path), None)
+            found = ix.reader.entry(entry_id=int(path))
+            return load_entry(ix, found.row) if found and found.authorized else None
+        candidates = search_candidates(unquote(path), search_path)
+        by_path = {row.file_path: row for row in ix.reader.entries_at(candidates)}
+        row = next((by_path[c] for c in candidates if c in by_path), None)
         return load_entry(ix, row) if row is not None else None
 
 

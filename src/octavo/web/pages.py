@@ -6,12 +6,12 @@ from typing import Any
 from urllib.parse import unquote
 
 import flask
-from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 from werkzeug.wrappers import Response
 
 from octavo.content.aliases import AliasKind
 from octavo.content.status import Status
+from octavo.index.queries import Found
 from octavo.web import urls
 from octavo.web.aliases import handle_alias
 from octavo.web.context import request_index
@@ -79,13 +79,13 @@ def _query_args() -> dict[str, Any]:
 def entry_page(
     entry_id: int, category: str | None = None, slug_text: str | None = None
 ) -> Response:
-    row = _entry_row(entry_id)
-    if row is None:
+    found = _find_entry(entry_id)
+    if found is None:
         aliased = handle_alias(flask.request.path)
         if aliased is not None:
             return aliased
         raise NotFound("No such entry")
-    entry = _checked(row)
+    entry = _checked(found)
     redirect = _redirect_to(entry)
     if redirect is not None:
         return redirect
@@ -99,8 +99,10 @@ def entry_page(
 
 
 def aliased_entry(alias: Any) -> Response:
-    row = _entry_row_by_pk(alias.entry_pk)
-    entry = _checked(row)
+    found = request_index().reader.entry(pk=alias.entry_pk)
+    if found is None:
+        raise NotFound("No such entry")
+    entry, row = _checked(found), found.row
     redirect = _redirect_to(entry)
     if redirect is not None:
         return redirect
@@ -113,34 +115,20 @@ def aliased_entry(alias: Any) -> Response:
     return flask.redirect(str(entry.permalink()), 301)
 
 
-def _entry_row(entry_id: int) -> Any:
+def _find_entry(entry_id: int) -> Found | None:
     if entry_id > _MAX_ID:
         return None
-    ix = request_index()
-    e = ix.tables.entries
-    return ix.conn.execute(select(e).where(e.c.entry_id == entry_id)).first()
+    return request_index().reader.entry(entry_id=entry_id)
 
 
-def _entry_row_by_pk(pk: int) -> Any:
-    ix = request_index()
-    e = ix.tables.entries
-    return ix.conn.execute(select(e).where(e.c.pk == pk)).first()
-
-
-def _checked(row: Any) -> Entry:
+def _checked(found: Found) -> Entry:
     """Status and access checks of §2.3; returns the entry the viewer may read."""
-    status = Status(row.status)
+    status = Status(found.row.status)
     if status.http_status != 200:
         flask.abort(status.http_status)
-    ix = request_index()
-    visible = ix.conn.execute(
-        select(ix.tables.entries.c.pk).where(
-            ix.tables.entries.c.pk == row.pk, ix.viewer.access_clause(ix.tables)
-        )
-    ).first()
-    if visible is None:
+    if not found.authorized:
         raise Unauthorized("This entry is private")
-    return load_entry(ix, row)
+    return load_entry(request_index(), found.row)
 
 
 def _redirect_to(entry: Entry) -> Response | None:

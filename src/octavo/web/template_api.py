@@ -6,7 +6,6 @@ from typing import Any
 
 import arrow
 import flask
-from sqlalchemy import select
 
 from octavo.web import urls
 from octavo.web.context import request_index
@@ -17,21 +16,12 @@ from octavo.web.objects.view import get_view
 
 def get_entry(entry_id: Any) -> Entry | None:
     """The entry if it exists, is visible and the viewer may read it; else None (not B3's error)."""
-    from octavo.content.status import VISIBLE
-
     try:
         wanted = int(entry_id.id if isinstance(entry_id, Entry) else entry_id)
     except (TypeError, ValueError):
         return None
     ix = request_index()
-    e = ix.tables.entries
-    row = ix.conn.execute(
-        select(e).where(
-            e.c.entry_id == wanted,
-            e.c.status.in_([int(s) for s in VISIBLE]),
-            ix.viewer.access_clause(ix.tables),
-        )
-    ).first()
+    row = ix.reader.visible_entry(wanted)
     return load_entry(ix, row) if row is not None else None
 
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections import Counter, namedtuple
+from collections import namedtuple
 from functools import cached_property
 from typing import Any
 
 import flask
 from markupsafe import Markup
-from sqlalchemy import select
 
 from octavo.content.category import default_name
-from octavo.content.status import VISIBLE
-from octavo.index.views import filter_clause
 from octavo.web import markup_bridge, urls
 from octavo.web.context import request_index
 from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
@@ -27,30 +24,14 @@ TagCount = namedtuple("TagCount", ["name", "count"])
 
 def visible_categories() -> frozenset[str]:
     """Categories holding at least one visible entry the viewer may see."""
-    ix = request_index()
-
-    def load() -> frozenset[str]:
-        e = ix.tables.entries
-        query = (
-            select(e.c.category)
-            .distinct()
-            .where(e.c.status.in_([int(s) for s in VISIBLE]), ix.viewer.access_clause(ix.tables))
-        )
-        return frozenset(ix.conn.execute(query).scalars())
-
-    return shared(("visible-categories", ix.viewer), load)
+    reader = request_index().reader
+    return shared(("visible-categories", reader.viewer), reader.visible_categories)
 
 
 def category_meta() -> dict[str, Any]:
     """Every category's winning meta-file row (the last path when several claim one)."""
-    ix = request_index()
-
-    def load() -> dict[str, Any]:
-        c = ix.tables.categories
-        rows = ix.conn.execute(select(c).order_by(c.c.file_path))
-        return {row.category: row for row in rows}
-
-    return shared("category-meta", load)
+    reader = request_index().reader
+    return shared("category-meta", lambda: {row.category: row for row in reader.category_rows()})
 
 
 def category_exists(path: str) -> bool:
@@ -205,23 +186,8 @@ class Category:
             from octavo.web.objects.view import View
 
             view = View.load({"category": self.path, **spec})
-            ix = request_index()
-            e, t = ix.tables.entries, ix.tables.entry_tags
-            query = (
-                select(t.c.tag_key, t.c.name)
-                .join(e, e.c.pk == t.c.entry_pk)
-                .where(
-                    ~t.c.hidden,
-                    ix.viewer.access_clause(ix.tables),
-                    filter_clause(ix.tables, view._base_query),
-                )
-            )
-            counts: Counter[str] = Counter()
-            names: dict[str, str] = {}
-            for key, name in ix.conn.execute(query):
-                counts[key] += 1
-                names.setdefault(key, name)
-            return [TagCount(names[key], n) for key, n in counts.items()]
+            counted = request_index().reader.tag_counts(view._base_query)
+            return [TagCount(tag.name, tag.count) for tag in counted]
 
         return CallableProxy(count)
 

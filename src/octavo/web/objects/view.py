@@ -11,9 +11,7 @@ from typing import Any
 
 import arrow
 import flask
-from sqlalchemy import select
 
-from octavo.index import views as q
 from octavo.index.views import Bound, EntryQuery, Order, Position, StatusSet
 from octavo.web import urls
 from octavo.web.context import request_index
@@ -194,19 +192,17 @@ class View:
         return query
 
     def _position(self, entry_id: int) -> Position:
-        found = q.position_of(self._index.conn, self._index.tables, entry_id)
+        found = self._index.reader.position(entry_id)
         if found is None:
             raise InvalidView(f"no entry {entry_id}")
         return found
 
     def _pk(self, entry_id: int) -> int:
-        e = self._index.tables.entries
-        found = self._index.conn.execute(select(e.c.pk).where(e.c.entry_id == entry_id)).scalar()
-        return int(found) if found is not None else -1
+        found = self._index.reader.pk(entry_id)
+        return found if found is not None else -1
 
     def _rows(self, query: EntryQuery, limit: int | None, reverse: bool = False) -> list[Any]:
-        ix = self._index
-        return list(ix.conn.execute(q.select_entries(ix.tables, ix.viewer, query, limit, reverse)))
+        return self._index.reader.listing(query, limit, reverse)
 
     def _entry(self, row: Any, authorized: bool = True) -> Entry:
         return load_entry(self._index, row, authorized)
@@ -280,7 +276,7 @@ class View:
         ix = self._index
         if ix.viewer.is_admin:
             return False
-        return q.hidden_from(ix.conn, ix.tables, ix.viewer, self._page_query)
+        return ix.reader.has_unreadable(self._page_query)
 
     @cached_property
     def unauthorized(self) -> CallableProxy:
@@ -290,16 +286,8 @@ class View:
 
     def _hidden(self, limit: int | None) -> list[Entry]:
         """Matching entries the viewer may not see, as placeholders, in order."""
-        ix = self._index
-        query = (
-            select(ix.tables.entries)
-            .where(
-                ~ix.viewer.access_clause(ix.tables), q.filter_clause(ix.tables, self._page_query)
-            )
-            .order_by(*q.order_by(ix.tables, self.order))
-            .limit(limit)
-        )
-        return [self._entry(row, authorized=False) for row in ix.conn.execute(query)]
+        rows = self._index.reader.unreadable(self._page_query, limit)
+        return [self._entry(row, authorized=False) for row in rows]
 
     @cached_property
     def deleted(self) -> list[Entry]:
@@ -381,14 +369,7 @@ class View:
     @cached_property
     def pages(self) -> list[View]:
         """Every page of the listing, oldest page last for newest-first views."""
-        ix = self._index
-        query = replace(self._base_query, date_range=None)
-        e = ix.tables.entries
-        rows = ix.conn.execute(
-            select(e.c.entry_id, e.c.local_date)
-            .where(ix.viewer.access_clause(ix.tables), q.filter_clause(ix.tables, query))
-            .order_by(*q.order_by(ix.tables, self.order))
-        ).all()
+        rows = self._index.reader.positions(replace(self._base_query, date_range=None))
         base = self._without_offsets()
         if self._span:
             labels = list(dict.fromkeys(self._span.label(r.local_date) for r in rows))
