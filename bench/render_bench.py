@@ -41,11 +41,11 @@ from publ_env import ensure_publ_env
 
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
+from octavo.common.protocols import Image, ImageNotFound
+from octavo.common.tags import make_tag
 from octavo.content.entry import split_payload
 from octavo.content.message import parse_message
-from octavo.images.protocol import Image, ImageNotFound
 from octavo.markup import EntryContext, EntryMarkup, EntrySource, RenderCache
-from octavo.markup.tags import make_tag
 
 TARGET_COLD = 3.0  # Octavo cold ≤ 3x Publ's time per entry
 TARGET_MEMO = 10.0  # memoised ≥ 10x faster than Publ cold

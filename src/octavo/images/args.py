@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from octavo.images.protocol import ImageArgError
+from octavo.common.protocols import ImageArgError
 
 #: The arguments that affect a rendition's pixels (Publ's RENDITION_ARG_FILTER).
 RENDITION_ARGS = frozenset(

@@ -12,11 +12,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from octavo.images.protocol import ImageArgError, ImageNotFound
+from octavo.common.arguments import as_list
+from octavo.common.protocols import ImageArgError, ImageNotFound
+from octavo.common.tags import make_tag
 from octavo.images.service import ImageService
 from octavo.images.tags import img_attributes
-from octavo.markup.arguments import as_list
-from octavo.markup.tags import make_tag
 
 
 @dataclass(frozen=True)

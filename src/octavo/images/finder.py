@@ -6,9 +6,9 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from octavo.common.protocols import ImageNotFound
 from octavo.content.paths import file_kind, search_candidates
 from octavo.images.objects import BaseImage, ExternalImage, FailedImage, LocalImage, MissingImage
-from octavo.images.protocol import ImageNotFound
 from octavo.images.sources import SourceTooLarge
 
 if TYPE_CHECKING:

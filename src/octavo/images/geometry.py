@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from octavo.common.protocols import ImageArgError
 from octavo.images.args import RenditionArgs
-from octavo.images.protocol import ImageArgError
 
 Box = tuple[int, int, int, int]
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from octavo.common.arguments import as_list, prefix_normalize
+from octavo.common.protocols import ImageArgError, ImageNotFound
+from octavo.common.tags import make_tag
 from octavo.images.args import RENDITION_ARGS, number, parse_args
-from octavo.images.protocol import ImageArgError, ImageNotFound
 from octavo.images.sources import Source
 from octavo.images.tags import error_span, not_found_span
-from octavo.markup.arguments import as_list, prefix_normalize
-from octavo.markup.tags import make_tag
 
 if TYPE_CHECKING:
     from octavo.images.service import ImageService

@@ -18,16 +18,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from octavo.common.arguments import prefix_normalize
+from octavo.common.protocols import ImageArgError, ImageNotFound
 from octavo.images.args import parse_args
 from octavo.images.objects import LocalImage, fullsize_args, hidpi_args
 from octavo.images.pipeline import RenderError
 from octavo.images.plan import RenditionPlan
-from octavo.images.protocol import ImageArgError, ImageNotFound
 from octavo.images.references import ImageRef, entry_refs
 from octavo.images.service import ImageService
 from octavo.images.sources import Source
 from octavo.index.queries import SITE
-from octavo.markup.arguments import prefix_normalize
 
 _BODY_CALL = re.compile(r"\.(?:body|more)\s*\((?P<args>[^()]*)\)")
 _IMAGE_CALL = re.compile(

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from octavo.common.imagespec import parse_config, parse_image_spec, split_set
+from octavo.common.literals import ArgSyntaxError
 from octavo.images.tags import img_attributes
-from octavo.markup.imagespec import parse_config, parse_image_spec, split_set
-from octavo.markup.literals import ArgSyntaxError
 
 
 @dataclass(frozen=True)

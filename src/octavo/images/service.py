@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from octavo.common.protocols import LinkResolver, SiteUrls
 from octavo.images.args import RenditionArgs
 from octavo.images.assets import AssetNames
 from octavo.images.finder import Finder
@@ -11,7 +12,6 @@ from octavo.images.naming import Namer
 from octavo.images.objects import BaseImage
 from octavo.images.pipeline import RenderError
 from octavo.images.plan import RenditionPlan, make_plan
-from octavo.images.protocol import SiteUrls
 from octavo.images.renderer import Renderer
 from octavo.images.settings import ImageSettings
 from octavo.images.sources import Source, SourceCatalog
@@ -19,7 +19,6 @@ from octavo.images.stores.base import RenditionStore
 from octavo.images.stores.local import LocalStore
 from octavo.images.stores.s3 import S3Store
 from octavo.index.database import IndexDatabase
-from octavo.markup.protocol import LinkResolver
 
 
 class SourceGone(LookupError):

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from octavo.common.protocols import ImageArgError
 from octavo.content.fingerprint import digest as content_digest
 from octavo.content.paths import normalize_relpath
-from octavo.images.protocol import ImageArgError
 from octavo.index.database import IndexDatabase
 from octavo.index.queries import SITE
 

@@ -1,7 +1,7 @@
 """HTML helpers of the image layer: error spans and reading ``<img>`` tags.
 
-Tags are built with the markup layer's ``make_tag`` and its error spans, so an
-image's HTML reads the same whoever renders it.
+Tags and error spans come from ``octavo.common.tags``, as the markup layer's do,
+so an image's HTML reads the same whoever renders it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from octavo.markup.gallery import error_span as _error_span
-from octavo.markup.gallery import not_found
+from octavo.common.tags import error_span as _error_span
+from octavo.common.tags import image_not_found
 
 
 def not_found_span(path: str) -> Markup:
     """The error shown in place of an image whose file does not exist."""
-    return Markup(not_found(path))
+    return Markup(image_not_found(path))
 
 
 def error_span(path: str, message: str) -> Markup:

@@ -2,7 +2,7 @@
 
 Knows nothing of the database or Flask: links and images are resolved through
 the protocols the web layer hands in (:class:`LinkResolver`,
-:class:`octavo.images.protocol.ImageFinder`).
+:class:`octavo.common.protocols.ImageFinder`).
 
 How the web layer renders one entry::
 
@@ -44,7 +44,7 @@ _EXPORTS = {
     "EntryContext": "octavo.markup.context",
     "EntryMarkup": "octavo.markup.entry",
     "EntrySource": "octavo.markup.entry",
-    "LinkResolver": "octavo.markup.protocol",
+    "LinkResolver": "octavo.common.protocols",
     "RenderCache": "octavo.markup.memo",
     "first_paragraph": "octavo.markup.filters",
     "render_title": "octavo.markup.title",

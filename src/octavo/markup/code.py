@@ -15,8 +15,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from octavo.markup.literals import ArgSyntaxError, split_spec
-from octavo.markup.tags import make_tag
+from octavo.common.literals import ArgSyntaxError, split_spec
+from octavo.common.tags import make_tag
 
 LOG = logging.getLogger(__name__)
 

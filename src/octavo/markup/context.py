@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from octavo.images.protocol import ImageFinder
-from octavo.markup.protocol import LinkResolver
+from octavo.common.protocols import ImageFinder, LinkResolver
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from octavo.common.tags import make_tag
 from octavo.markup.htmlparse import HTMLTransform
-from octavo.markup.tags import make_tag
 
 #: Elements dropped with their contents from plain-text titles and summaries.
 PLAINTEXT_REMOVE = ("del", "s", "table")

@@ -11,24 +11,16 @@ import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from octavo.images.protocol import ImageArgError, ImageNotFound
-from octavo.markup.arguments import prefix_normalize, safe_format
+from octavo.common.arguments import prefix_normalize
+from octavo.common.imagespec import parse_config, parse_image_spec, split_set
+from octavo.common.literals import ArgSyntaxError
+from octavo.common.protocols import ImageArgError, ImageNotFound
+from octavo.common.tags import error_span, image_not_found, make_tag
+from octavo.markup.arguments import safe_format
 from octavo.markup.context import EntryContext
-from octavo.markup.imagespec import parse_config, parse_image_spec, split_set
-from octavo.markup.literals import ArgSyntaxError
-from octavo.markup.tags import make_tag
 
 # Names of get_img_tag's own parameters, which an argument must not collide with.
 _TAG_PARAMETERS = ("title", "alt_text", "show_thumbnail")
-
-
-def error_span(message: str) -> str:
-    return f'<span class="error">{message}</span>'
-
-
-def not_found(path: str) -> str:
-    hint = " (Did you forget a <code>|</code>?)" if " " in path else ""
-    return error_span(f"Image not found: <code>{html.escape(path)}</code>{hint}")
 
 
 def _one_image(
@@ -47,7 +39,7 @@ def _one_image(
             image_args.pop(reserved, None)
         return image.get_img_tag(parsed.title, alt, show_thumbnail=shown, **image_args)
     except ImageNotFound:
-        return not_found(parsed.path)
+        return image_not_found(parsed.path)
     except ImageArgError as err:
         return error_span(
             f"Error loading image <code>{html.escape(spec)}</code>: {html.escape(str(err))}"

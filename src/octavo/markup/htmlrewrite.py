@@ -13,12 +13,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from octavo.images.protocol import ImageArgError, ImageNotFound
+from octavo.common.imagespec import parse_image_spec
+from octavo.common.literals import ArgSyntaxError
+from octavo.common.protocols import ImageArgError, ImageNotFound
+from octavo.common.tags import make_tag
 from octavo.markup.context import EntryContext
 from octavo.markup.htmlparse import HTMLTransform
-from octavo.markup.imagespec import parse_image_spec
-from octavo.markup.literals import ArgSyntaxError
-from octavo.markup.tags import make_tag
 
 LOG = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from markdown_it.token import Token
 
+from octavo.common.tags import make_tag
 from octavo.markup.arguments import safe_format, smartquotes_on
 from octavo.markup.code import render_code
 from octavo.markup.context import EntryContext
@@ -25,7 +26,6 @@ from octavo.markup.headings import heading_id, toc_text
 from octavo.markup.htmlrewrite import rewrite_html
 from octavo.markup.smartypants import smartypants
 from octavo.markup.syntax import parser
-from octavo.markup.tags import make_tag
 
 LOG = logging.getLogger(__name__)
 ZERO_WIDTH_SPACE = "\u200b"

@@ -9,7 +9,7 @@ from typing import Any
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from octavo.images.protocol import Image, ImageNotFound
+from octavo.common.protocols import Image, ImageNotFound
 from octavo.markup.context import EntryContext
 from octavo.markup.filters import PLAINTEXT_REMOVE, strip_html
 from octavo.markup.render import Counts, Renderer

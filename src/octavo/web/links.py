@@ -9,10 +9,10 @@ from urllib.parse import unquote
 
 import flask
 
+from octavo.common.imagespec import parse_config
+from octavo.common.literals import ArgSyntaxError
+from octavo.common.protocols import ImageArgError, ImageNotFound
 from octavo.content.paths import search_candidates
-from octavo.images.protocol import ImageArgError, ImageNotFound
-from octavo.markup.imagespec import parse_config
-from octavo.markup.literals import ArgSyntaxError
 from octavo.web import urls
 from octavo.web.context import request_index
 from octavo.web.objects.entry import Entry, load_entry
@@ -22,7 +22,7 @@ _EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
 class SiteLinks:
-    """The web layer's LinkResolver (octavo.markup.protocol)."""
+    """The web layer's LinkResolver (octavo.common.protocols)."""
 
     def resolve(self, target: str, search_path: Sequence[str], absolute: bool) -> str:
         if _EXTERNAL.match(target):

@@ -21,16 +21,15 @@ from typing import Any
 import flask
 from flask.typing import ResponseReturnValue
 
+from octavo.common.protocols import ImageArgError, LinkResolver
 from octavo.content.paths import file_kind
 from octavo.images.hygiene import Janitor
 from octavo.images.naming import BadName
 from octavo.images.pipeline import RenderError, content_type
-from octavo.images.protocol import ImageArgError
 from octavo.images.renderer import RenderBusy
 from octavo.images.service import ImageService, SourceGone
 from octavo.images.settings import ImageSettings, image_settings
 from octavo.images.stores.base import IMMUTABLE
-from octavo.markup.protocol import LinkResolver
 from octavo.web import urls
 
 LOG = logging.getLogger(__name__)

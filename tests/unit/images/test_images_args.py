@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from octavo.common.protocols import ImageArgError
 from octavo.images.args import filtered, parse_args
-from octavo.images.protocol import ImageArgError
 
 
 def test_defaults_and_normalisation():

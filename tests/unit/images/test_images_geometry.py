@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from octavo.common.protocols import ImageArgError
 from octavo.images.args import parse_args
 from octavo.images.geometry import plan_geometry
-from octavo.images.protocol import ImageArgError
 
 
 def geo(size: tuple[int, int], output_scale: int = 1, max_size: int = 8192, **args: object):

@@ -16,9 +16,9 @@ from urllib.parse import quote, urljoin
 
 from PIL import Image as PILImage
 
-from octavo.images.protocol import Image, ImageArgError, ImageNotFound
-from octavo.markup.arguments import as_list, prefix_normalize
-from octavo.markup.tags import make_tag
+from octavo.common.arguments import as_list, prefix_normalize
+from octavo.common.protocols import Image, ImageArgError, ImageNotFound
+from octavo.common.tags import make_tag
 
 SITE = Path(__file__).resolve().parents[2] / "sites" / "markup"
 CONTENT = SITE / "content"
@@ -223,7 +223,7 @@ class FakeLinks:
         entry = self._entry(path, search_path)
         if entry:
             return entry["link_absolute" if absolute else "link"] + sep + anchor
-        from octavo.markup.imagespec import parse_image_spec
+        from octavo.common.imagespec import parse_image_spec
 
         try:
             spec = parse_image_spec(path)

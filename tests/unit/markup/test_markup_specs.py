@@ -6,9 +6,10 @@ import os
 
 import pytest
 
-from octavo.markup.arguments import prefix_normalize, safe_format
-from octavo.markup.imagespec import parse_config, parse_image_spec, split_set
-from octavo.markup.literals import MAX_ARGS_LENGTH, ArgSyntaxError, parse_arglist, split_spec
+from octavo.common.arguments import prefix_normalize
+from octavo.common.imagespec import parse_config, parse_image_spec, split_set
+from octavo.common.literals import MAX_ARGS_LENGTH, ArgSyntaxError, parse_arglist, split_spec
+from octavo.markup.arguments import safe_format
 
 
 def test_literal_values_of_every_kind() -> None:

@@ -30,3 +30,14 @@ def make_tag(name: str, attrs: Attrs | None = None, start_end: bool = False) -> 
         parts.append(" /" if pairs else "/")
     parts.append(">")
     return "".join(parts)
+
+
+def error_span(message: str) -> str:
+    """An error shown in place of what could not be rendered; `message` is HTML."""
+    return f'<span class="error">{message}</span>'
+
+
+def image_not_found(path: str) -> str:
+    """The error shown in place of an image whose file does not exist."""
+    hint = " (Did you forget a <code>|</code>?)" if " " in path else ""
+    return error_span(f"Image not found: <code>{html.escape(path)}</code>{hint}")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from octavo.markup.literals import ArgSyntaxError, split_spec
+from octavo.common.literals import ArgSyntaxError, split_spec
 
 _TITLED = re.compile(r'(.+)\s+"(.*)"\s*$', re.DOTALL)
 _SIZE_NAMES = ("width", "height")

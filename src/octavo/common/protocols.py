@@ -1,7 +1,8 @@
-"""The contract between the image layer and its callers: Markdown and HTML entries
-(``octavo.markup``), template objects and routes (``octavo.web``).
+"""The contracts between layers: what the markup layer asks of images and links, and
+what the image layer asks of the web layer.
 
-Callers depend on these protocols only, so each side can be built and tested alone.
+Each side depends on these protocols only, so markup, images and web can each be
+built and tested alone (and markup and images never import each other).
 """
 
 from __future__ import annotations
@@ -86,4 +87,14 @@ class SiteUrls(Protocol):
 
     def absolutize(self, url: str) -> str:
         """A URL joined onto the current request's URL."""
+        ...
+
+
+class LinkResolver(Protocol):
+    """Resolves link targets the way Publ does (§5.7), for Markdown links, HTML
+    ``href``/``src``/``$attr`` and ``Redirect-To``."""
+
+    def resolve(self, target: str, search_path: Sequence[str], absolute: bool) -> str:
+        """Entry IDs and entry/image/asset paths become URLs; ``@path`` becomes a static
+        URL; anything else is returned unchanged (joined to the site URL if absolute)."""
         ...
