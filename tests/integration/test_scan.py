@@ -10,13 +10,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from octavo.content.identity import derived_id, derived_uuid
 from octavo.content.status import Status
 from octavo.index import scanner as scanner_module
 from octavo.index.database import IndexDatabase
-from octavo.index.lock import LockBusy
+from octavo.index.lock import LockBusy, writer_lock
 from octavo.index.scanner import Scanner
 from tests.integration.helpers import entries_by_path, live, table_rows
 
@@ -365,6 +365,23 @@ def test_only_one_writer_at_a_time(index_db, content, write):
     with index_db.writing(wait=0), pytest.raises(LockBusy):
         scanner.update(wait=0.3)
     assert scanner.update(wait=0).rebuilt
+
+
+def test_writer_lock_belongs_to_one_database(index_db, tmp_path):
+    """Another site's index on the same server (another database) is never held up."""
+    other = {"sqlite": str(tmp_path / "other.db"), "postgresql": "postgres", "mysql": "mysql"}
+    url = index_db.engine.url
+    engine = create_engine(url.set(database=other[url.get_backend_name()]))
+    try:
+        with (
+            index_db.writing(wait=0),
+            writer_lock(engine, str(tmp_path / "other.lock"), 0),
+            pytest.raises(LockBusy),
+            index_db.writing(wait=0),
+        ):
+            pass
+    finally:
+        engine.dispose()
 
 
 def test_write_back_stamps_files_when_enabled(index_db, content, write):
