@@ -1,0 +1,273 @@
+"""Real-world Markdown for the rendering differential: docs inside PyPI source distributions.
+
+The corpus is reproducible from a committed list, ``bench/markdown_packages.txt``
+(``name==version`` per line). Each listed source distribution is downloaded with
+pip (``--no-deps --no-binary :all:``), and what it holds as Markdown is kept
+under ``bench/corpora/markdown/docs/<name>-<version>/`` (git-ignored; the archive
+itself is deleted):
+
+* every ``*.md`` / ``*.markdown`` file (README, CHANGELOG, docs/…), up to 512 KiB;
+* the long description from ``PKG-INFO`` when its content type is Markdown.
+
+pip prepares each package's metadata with the build backends of a small
+virtualenv of its own (``bench/corpora/markdown/.venv-build``), not one per
+package, so a download costs seconds; a package whose metadata cannot be built
+that way is skipped and reported.
+
+    python3 bench/markdown_corpus.py                   # fetch what the list names
+    python3 bench/markdown_corpus.py --grow names.txt --target 6000
+        # also try the names of names.txt in order (latest versions), appending the
+        # ones fetched to the list, until the corpus holds 6,000 distinct documents
+
+Installed packages' long descriptions are covered by listing those packages:
+``--grow`` accepts ``name==version`` lines too (``pip freeze`` output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.parser
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+PACKAGE_LIST = BENCH_DIR / "markdown_packages.txt"
+CORPUS_DIR = BENCH_DIR / "corpora" / "markdown"
+DOCS_DIR = CORPUS_DIR / "docs"
+BUILD_VENV = CORPUS_DIR / ".venv-build"
+#: Build backends most source distributions name; pip uses them without isolation.
+BACKENDS = (
+    "setuptools",
+    "wheel",
+    "hatchling",
+    "hatch-vcs",
+    "hatch-fancy-pypi-readme",
+    "flit_core",
+    "poetry-core",
+    "pdm-backend",
+    "setuptools_scm",
+    "scikit-build-core",
+)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+MAX_DOC_BYTES = 512 * 1024
+DOWNLOAD_TIMEOUT = 180
+DONE = ".done.json"
+_FOLDED = re.compile(r"\n(?: {8}| {7}\|)")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown text of the corpus; `key` is ``<name>-<version>/<path in archive>``."""
+
+    key: str
+    path: Path
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8", errors="replace")
+
+
+def read_list(path: Path = PACKAGE_LIST) -> list[str]:
+    """The ``name==version`` lines of a package list, in order, without comments."""
+    if not path.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def folder_for(spec: str) -> Path:
+    name, _, version = spec.partition("==")
+    return DOCS_DIR / f"{canonical(name)}-{version}"
+
+
+def canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def ensure_build_venv() -> Path:
+    pip = BUILD_VENV / "bin" / "pip"
+    if not pip.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(BUILD_VENV)], check=True)
+        subprocess.run([str(pip), "install", "-q", "--upgrade", *BACKENDS], check=True)
+    return pip
+
+
+def _members(archive: Path) -> Iterator[tuple[str, int, object]]:
+    """(name, size, handle) of each regular file of a .tar.gz or .zip."""
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    yield info.filename, info.file_size, lambda i=info: zf.read(i)
+    else:
+        with tarfile.open(archive) as tf:
+            for member in tf:
+                if member.isfile():
+                    yield (
+                        member.name,
+                        member.size,
+                        lambda m=member: tf.extractfile(m).read(),  # type: ignore[union-attr]
+                    )
+
+
+def _markdown_description(pkg_info: bytes) -> tuple[str, str, str | None]:
+    """Name, version and (if its content type is Markdown) the long description."""
+    message = email.parser.BytesParser().parsebytes(pkg_info)
+    kind = (message.get("Description-Content-Type") or "").lower()
+    body = message.get_payload(decode=True) or b""
+    description = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if not description.strip():
+        # Metadata 1.x: the description is a header, its lines indented by the folding.
+        description = _FOLDED.sub("\n", str(message.get("Description") or ""))
+    keep = "markdown" in kind and description.strip()
+    return message.get("Name") or "", message.get("Version") or "", description if keep else None
+
+
+def extract(archive: Path) -> tuple[str, list[str]]:
+    """Save an archive's Markdown; returns its ``name==version`` and the saved keys."""
+    docs: dict[str, bytes] = {}
+    spec = ""
+    description: str | None = None
+    for name, size, read in _members(archive):
+        inner = name.split("/", 1)[1] if "/" in name else name
+        if inner == "PKG-INFO":
+            pkg_name, version, description = _markdown_description(read())  # type: ignore[operator]
+            spec = f"{pkg_name}=={version}"
+        elif name.lower().endswith(MARKDOWN_SUFFIXES) and 0 < size <= MAX_DOC_BYTES:
+            docs[inner] = read()  # type: ignore[operator]
+    if not spec:
+        raise ValueError(f"{archive.name}: no PKG-INFO")
+    if description is not None:
+        docs["PKG-INFO.description.md"] = description.encode("utf-8")
+    folder = folder_for(spec)
+    folder.mkdir(parents=True, exist_ok=True)
+    for inner, data in docs.items():
+        target = folder / inner
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (folder / DONE).write_text(json.dumps(sorted(docs)))
+    return spec, sorted(docs)
+
+
+def fetch(pip: Path, requirement: str) -> tuple[str, str]:
+    """Download and extract one source distribution: (``name==version``, error or "")."""
+    with tempfile.TemporaryDirectory(prefix="md-corpus-") as scratch:
+        command = [
+            str(pip),
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--no-build-isolation",
+            "-d",
+            scratch,
+            requirement,
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=DOWNLOAD_TIMEOUT,
+                preexec_fn=lambda: os.nice(10),
+            )
+        except subprocess.TimeoutExpired:
+            return "", "timed out"
+        archives = [p for p in Path(scratch).iterdir() if p.suffix in (".gz", ".zip")]
+        if done.returncode or not archives:
+            return "", (done.stderr.strip().splitlines() or ["no archive"])[-1]
+        try:
+            spec, _ = extract(archives[0])
+        except Exception as err:  # any broken archive is skipped, named
+            return "", f"{type(err).__name__}: {err}"
+        return spec, ""
+
+
+def documents(specs: list[str] | None = None) -> list[Document]:
+    """The corpus in list order, duplicates (same bytes) and empty texts left out."""
+    seen: set[str] = set()
+    out: list[Document] = []
+    for spec in read_list() if specs is None else specs:
+        folder = folder_for(spec)
+        done = folder / DONE
+        if not done.exists():
+            continue
+        for inner in json.loads(done.read_text()):
+            path = folder / inner
+            data = path.read_bytes()
+            digest = hashlib.sha256(data.strip()).hexdigest()
+            if not data.strip() or digest in seen:
+                continue
+            seen.add(digest)
+            out.append(Document(f"{folder.name}/{inner}", path))
+    return out
+
+
+def build(jobs: int) -> list[str]:
+    """Fetch every listed package not yet in the corpus; returns the failures."""
+    missing = [s for s in read_list() if not (folder_for(s) / DONE).exists()]
+    if not missing:
+        return []
+    pip = ensure_build_venv()
+    failures = []
+    with ThreadPoolExecutor(jobs) as pool:
+        for spec, (got, error) in zip(
+            missing, pool.map(lambda s: fetch(pip, s), missing), strict=True
+        ):
+            if error:
+                failures.append(f"{spec}: {error}")
+                print(f"  {spec}: {error}", file=sys.stderr)
+            elif canonical(got) != canonical(spec):
+                print(f"  {spec}: the archive says {got}", file=sys.stderr)
+    return failures
+
+
+def grow(candidates: Path, target: int, jobs: int) -> None:
+    """Try candidate names in order until the corpus holds `target` documents."""
+    listed = {canonical(s.partition("==")[0]) for s in read_list()}
+    names = [n for n in read_list(candidates) if canonical(n.partition("==")[0]) not in listed]
+    pip = ensure_build_venv()
+    count = len(documents())
+    batch = max(jobs * 4, 8)
+    while count < target and names:
+        chunk, names = names[:batch], names[batch:]
+        with ThreadPoolExecutor(jobs) as pool:
+            results = list(pool.map(lambda n: fetch(pip, n), chunk))
+        fetched = [spec for spec, error in results if not error]
+        for name, (_, error) in zip(chunk, results, strict=True):
+            if error:
+                print(f"  {name}: {error}", file=sys.stderr)
+        with PACKAGE_LIST.open("a") as handle:
+            handle.writelines(f"{spec}\n" for spec in fetched)
+        count = len(documents())
+        print(f"{len(read_list())} packages, {count} documents", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grow", type=Path, help="file of candidate package names, in order")
+    parser.add_argument("--target", type=int, default=5000, help="documents wanted (--grow)")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="downloads at once")
+    args = parser.parse_args()
+    failures = build(args.jobs)
+    if args.grow:
+        grow(args.grow, args.target, args.jobs)
+    docs = documents()
+    print(f"{len(read_list())} packages listed, {len(docs)} distinct documents in {DOCS_DIR}")
+    if failures:
+        print(f"{len(failures)} listed packages could not be fetched", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
