@@ -66,6 +66,12 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     "index_scan_on_start": True,
     # Rendition stores, caps and rendering (see octavo.images.settings).
     **IMAGE_DEFAULTS,
+    # Feeds imported into entry files on a schedule (see docs/syndication.md).
+    "syndicate": [],
+    # Git write-back of the files Octavo writes (see docs/git-write-back.md).
+    "git_author": "Octavo <octavo@localhost>",
+    "git_remote": "origin",
+    "git_branch": None,
 }
 
 

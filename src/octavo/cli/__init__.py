@@ -1,4 +1,4 @@
-"""The ``octavo`` command: reindex, stamp, check and serve a site."""
+"""The ``octavo`` command: reindex, stamp, check, import feeds and serve a site."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import click
 from octavo.cli.images import register as register_image_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
+from octavo.cli.sync import register as register_sync_commands
 from octavo.content.problems import Problem
+from octavo.content.stamp import StampPlan
 from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.lock import LockBusy
 from octavo.index.scanner import Scanner, ScanReport
-from octavo.index.stamping import apply_stamps, plan_stamps
+from octavo.index.stamping import StampResult, apply_stamps, plan_stamps
 from octavo.index.urls import database_url
+from octavo.sync.writeback import WriteBackError
 from octavo.web.app import Octavo, index_startup_deferred
 
 #: How long reindex and stamp wait for another process that is updating the index.
@@ -77,8 +80,10 @@ def reindex(ctx: click.Context, fresh: bool, quiet: bool) -> None:
 
 @main.command()
 @click.option("--dry-run", "-n", is_flag=True, help="List what would change; write nothing.")
+@click.option("--commit", is_flag=True, help="Commit exactly the stamped files to git.")
+@click.option("--push", is_flag=True, help="Commit, then push to the configured remote branch.")
 @click.pass_context
-def stamp(ctx: click.Context, dry_run: bool) -> None:
+def stamp(ctx: click.Context, dry_run: bool, commit: bool, push: bool) -> None:
     """Write missing Entry-ID, UUID and Date headers into entry files (never drafts)."""
     app = _site(ctx)
     try:
@@ -95,13 +100,29 @@ def stamp(ctx: click.Context, dry_run: bool) -> None:
     if dry_run or not plans:
         click.echo(f"{len(plans)} files {'would be' if dry_run else ''} stamped".replace("  ", " "))
         return
-    result = apply_stamps(app.site.content_folder, plans)
+    if commit or push:
+        result = _stamp_and_commit(app, plans, push)
+    else:
+        result = apply_stamps(app.site.content_folder, plans)
     for path, reason in result.refused:
         click.echo(f"refused {path}: {reason}", err=True)
     app.scanner.update(LOCK_WAIT)
     click.echo(f"{len(result.written)} files stamped, {len(result.refused)} refused")
     if result.refused:
         ctx.exit(1)
+
+
+def _stamp_and_commit(app: Octavo, plans: list[StampPlan], push: bool) -> StampResult:
+    try:
+        result, committed = app.sync.commit_stamps(plans, push, LOCK_WAIT)
+    except (WriteBackError, LockBusy) as err:
+        raise click.ClickException(f"nothing stamped: {err}") from None
+    for note in committed.notes:
+        click.echo(f"note: {note}", err=True)
+    if committed.commit:
+        pushed = f" and pushed to {app.sync.settings.git.remote}" if committed.pushed else ""
+        click.echo(f"committed {committed.commit[:12]}{pushed}")
+    return result
 
 
 @main.command()
@@ -148,3 +169,4 @@ def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
 
 
 register_image_commands(main)
+register_sync_commands(main)

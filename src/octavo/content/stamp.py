@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 
+from octavo.content.atomic import replace_atomically
 from octavo.content.fingerprint import digest
 
 _HEADER_START = re.compile(r"^([\x21-\x39\x3b-\x7e]+):")
@@ -59,22 +59,13 @@ def write_atomically(fullpath: str, plan: StampPlan) -> None:
     text = original.decode("utf-8")
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     stamped = (bom + apply_headers(text.removeprefix(bom), plan.headers)).encode("utf-8")
-    folder = os.path.dirname(fullpath)
-    fd, temp = tempfile.mkstemp(prefix=".octavo-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(stamped)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, os.stat(fullpath).st_mode & 0o7777)
+
+    def unchanged_meanwhile() -> None:
         with open(fullpath, "rb") as handle:
             if digest(handle.read()) != plan.expected_digest:
                 raise StampRefused("changed while being stamped; nothing written")
-        os.replace(temp, fullpath)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+
+    replace_atomically(fullpath, stamped, before_replace=unchanged_meanwhile)
 
 
 def _header_block_end(lines: list[str]) -> int:

@@ -28,7 +28,7 @@ def writer_lock(engine: Engine, lock_file: str | None, wait: float) -> Iterator[
     backend = engine.dialect.name
     if backend == "sqlite":
         assert lock_file is not None
-        with _file_lock(lock_file, wait):
+        with file_lock(lock_file, wait):
             yield
     elif backend == "postgresql":
         with _server_lock(
@@ -63,7 +63,8 @@ def _poll(attempt: object, wait: float) -> None:
 
 
 @contextmanager
-def _file_lock(path: str, wait: float) -> Iterator[None]:
+def file_lock(path: str, wait: float) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if missing); LockBusy after `wait` seconds."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

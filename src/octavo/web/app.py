@@ -18,6 +18,7 @@ from octavo.index.keeper import IndexKeeper
 from octavo.index.scanner import Scanner
 from octavo.index.urls import DatabaseConfigError
 from octavo.markup.filters import first_paragraph, strip_html
+from octavo.sync.service import SyncService
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
@@ -85,6 +86,7 @@ class Octavo(flask.Flask):
                 )
             self.secret_key = self.site.secret_key
             self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
+            self.sync = SyncService(self.site, self.index)
         except (DatabaseConfigError, ValueError) as err:
             raise _fail(str(err)) from None
         if not os.path.isdir(self.site.template_folder):
@@ -116,6 +118,7 @@ class Octavo(flask.Flask):
             raise _fail(str(err)) from None
         if self.site.scan_on_start:
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
+        self.sync.start_schedule(rescan=lambda: self.keeper.scan_now(wait=30.0))
 
     def _setup_web(self) -> None:
         """Routes, error handling and the Jinja environment templates expect."""
