@@ -83,10 +83,10 @@ def fetch(
     except urllib.error.URLError as err:
         reason = err.reason
         if isinstance(reason, TimeoutError | socket.timeout):
-            raise FetchError(f"{url}: no answer within {timeout:g}s") from None
+            raise FetchError(f"{url}: timed out after {timeout:g}s") from None
         raise FetchError(f"{url}: cannot connect ({reason})") from None
     except TimeoutError:
-        raise FetchError(f"{url}: no complete answer within {timeout:g}s") from None
+        raise FetchError(f"{url}: timed out after {timeout:g}s") from None
     except (OSError, ValueError) as err:
         raise FetchError(f"{url}: {err}") from None
 
@@ -99,7 +99,7 @@ def _read_capped(response, url: str, deadline: float, max_bytes: int, timeout: f
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchError(f"{url}: no complete answer within {timeout:g}s")
+            raise FetchError(f"{url}: timed out after {timeout:g}s")
         chunk = response.read1(_CHUNK)
         if not chunk:
             return b"".join(chunks)

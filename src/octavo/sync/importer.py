@@ -96,6 +96,10 @@ class _Plan:
     own_untracked: list[str] = field(default_factory=list)
 
 
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
 class FeedImport:
     """Imports one feed into its category folder."""
 
@@ -153,7 +157,7 @@ class FeedImport:
         plan = _Plan()
         current = {item.guid for item in items}
         seen: set[str] = set()
-        taken = {name.lower() for name in (*self._listing(), *ledger.files())}
+        taken = {_stem(name).lower() for name in (*self._listing(), *ledger.files())}
         declared: dict[str, str] | None = None
         for item in items:
             if item.guid in seen:
@@ -183,13 +187,13 @@ class FeedImport:
         self, item: FeedItem, ledger: Ledger, current: set[str]
     ) -> tuple[str, LedgerRecord | None]:
         """The ledger record of an item: by GUID, else (when its GUID changed) by link, else
-        by title and date, among records whose GUID the feed no longer has."""
+        by title and date, among this feed's records whose GUID the feed no longer has."""
         record = ledger.find(item.guid)
         if record is not None:
             return item.guid, record
         key = match_key(item)
         for guid, candidate in ledger.records.items():
-            if guid in current:
+            if guid in current or candidate.feed != self.spec.url:
                 continue
             by_link = item.link is not None and candidate.link == item.link
             if by_link or (key is not None and candidate.match == key):
@@ -229,8 +233,7 @@ class FeedImport:
             self._skip(rel, f"the item is now {body.suffix[1:]}, its file is not; not updated")
             return
         date = self._date(item, record.date)
-        stem = record.file.rsplit(".", 1)[0]
-        text = self._localize(body.text, stem, body.suffix, plan)
+        text = self._localize(body.text, _stem(record.file), body.suffix, plan)
         data = render_entry(item, text, record.uuid, date, options)
         if digest(data) == record.digest:
             self.report.outcomes.append(Outcome("unchanged", rel))
@@ -238,7 +241,13 @@ class FeedImport:
         plan.files[rel] = data
         plan.own_untracked.append(rel)
         ledger.records[guid] = LedgerRecord(
-            record.file, digest(data), record.uuid, date.isoformat(), item.link, match_key(item)
+            record.file,
+            digest(data),
+            record.uuid,
+            date.isoformat(),
+            self.spec.url,
+            item.link,
+            match_key(item),
         )
         self.report.outcomes.append(Outcome("update", rel))
 
@@ -265,11 +274,11 @@ class FeedImport:
         if name is None:
             self._skip(item.guid, "no file name inside the category folder can be made from it")
             return
-        text = self._localize(body.text, name.rsplit(".", 1)[0], body.suffix, plan)
+        text = self._localize(body.text, _stem(name), body.suffix, plan)
         data = render_entry(item, text, item_id, date, options)
         plan.files[self._rel(name)] = data
         ledger.records[item.guid] = LedgerRecord(
-            name, digest(data), item_id, date.isoformat(), item.link, match_key(item)
+            name, digest(data), item_id, date.isoformat(), self.spec.url, item.link, match_key(item)
         )
         self.report.outcomes.append(Outcome("new", self._rel(name)))
 
@@ -288,13 +297,15 @@ class FeedImport:
         return item.date
 
     def _free_name(self, stem: str, suffix: str, taken: set[str]) -> str | None:
+        """A name no file in the folder has, whatever its suffix (images beside an entry
+        are named after its stem)."""
         for attempt in range(1, 100):
-            name = f"{stem}{suffix}" if attempt == 1 else f"{stem}-{attempt}{suffix}"
-            if not is_plain_name(name):
+            candidate = stem if attempt == 1 else f"{stem}-{attempt}"
+            if not is_plain_name(candidate + suffix):
                 return None
-            if name.lower() not in taken:
-                taken.add(name.lower())
-                return name
+            if candidate.lower() not in taken:
+                taken.add(candidate.lower())
+                return candidate + suffix
         return None
 
     def _localize(self, body: str, stem: str, suffix: str, plan: _Plan) -> str:

@@ -28,6 +28,7 @@ class LedgerRecord:
     digest: str
     uuid: str
     date: str
+    feed: str
     link: str | None = None
     match: str | None = None
 
