@@ -23,7 +23,8 @@ app = octavo.Octavo(__name__, {config!r})
 
 TEMPLATES = {
     "entry.html": "<h1>{{ entry.title }}</h1>{{ entry.body }}",
-    "index.html": "{% for e in view.entries %}<li>{{ e.title }}</li>{% endfor %}",
+    "index.html": '{% for e in view.entries %}<li><a href="{{ e.link }}">{{ e.title }}</a></li>'
+    "{% endfor %}",
 }
 
 
