@@ -158,10 +158,13 @@ def feed_url(value: object) -> str:
 
 
 def category_path(value: object) -> str:
-    """A category folder relative to the content folder, refusing any way out of it."""
-    text = str(value if value is not None else "").replace("\\", "/").strip()
-    if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
-        raise SettingsError(f"'category' must be relative to the content folder, not {text!r}")
+    """A category folder inside the content folder (``/photos/`` is ``photos``), refusing
+    any way out of it."""
+    if value is None:
+        raise SettingsError("'category' is required (use '/' for the content folder itself)")
+    text = str(value).replace("\\", "/").strip()
+    if re.match(r"^[A-Za-z]:", text):
+        raise SettingsError(f"'category' must be a folder of the content folder, not {text!r}")
     parts = [part for part in text.split("/") if part not in ("", ".")]
     if any(part == ".." or "\0" in part or part.startswith(".") for part in parts):
         raise SettingsError(f"'category' {text!r} leaves the content folder or names a dot folder")

@@ -42,6 +42,7 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 def write_site(root: Path, config: dict[str, object] | None = None) -> None:
     """A small Octavo site: app.py, a templates folder, content with one entry."""
     settings = {"content_folder": "content", "timezone": "UTC", **(config or {})}
+    root.mkdir(parents=True, exist_ok=True)
     (root / "app.py").write_text(APP.format(config=settings))
     (root / "templates").mkdir(parents=True, exist_ok=True)
     for name, text in TEMPLATES.items():
