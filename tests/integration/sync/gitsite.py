@@ -22,7 +22,8 @@ app = octavo.Octavo(__name__, {config!r})
 """
 
 TEMPLATES = {
-    "entry.html": "<h1>{{ entry.title }}</h1>{{ entry.body }}",
+    "entry.html": "<h1>{{ entry.title }}</h1>{{ entry.body }}"
+    "{% if entry.Syndication %}<cite>{{ entry.get('Syndication') }}</cite>{% endif %}",
     "index.html": '{% for e in view.entries %}<li><a href="{{ e.link }}">{{ e.title }}</a></li>'
     "{% endfor %}",
 }

@@ -79,7 +79,8 @@ def test_import_commit_push_clone_reindex_serve(feeds: FeedServer, tmp_path: Pat
     link = re.search(r'<a href="([^"]+)">Imported one</a>', page)
     assert link, page
     code, entry = serve(fresh, link.group(1))
-    assert code == 200 and "<h1>Imported one</h1><p>Body one.</p>" in entry
+    assert code == 200
+    assert "<h1>Imported one</h1><p>Body one.</p><cite>http://example.com/posts/1</cite>" in entry
 
 
 def test_stamp_commit_commits_exactly_the_stamped_files(tmp_path: Path):

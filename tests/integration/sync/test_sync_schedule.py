@@ -12,7 +12,7 @@ from octavo.index.tasks import claim_run
 from octavo.sync import schedule
 from octavo.sync.schedule import FeedScheduler
 from octavo.sync.settings import feed_spec
-from octavo.web.app import Octavo
+from octavo.web.app import Octavo, StartupError
 from tests.integration.helpers import entries_by_path
 from tests.integration.sync.feeds import rss
 from tests.integration.sync.gitsite import write_site
@@ -62,6 +62,17 @@ def test_a_scheduled_feed_is_fetched_once_by_one_of_two_workers(
             app.sync.stop_schedule()
             app.keeper.stop()
             app.index.dispose()
+
+
+def test_a_bad_feed_in_the_config_is_a_clear_start_up_error(tmp_path, capsys):
+    config = {"syndicate": [{"url": "http://x/f", "category": "a"}, {"url": "http://y/f"}]}
+    write_site(tmp_path, config)
+    with pytest.raises(StartupError) as caught:
+        Octavo("bad_feed_site", config, root_path=str(tmp_path))
+    assert str(caught.value) == (
+        "config key 'syndicate', feed 2: 'category' is required (use '/' for the content "
+        "folder itself)"
+    )
 
 
 def spec(interval: float = 600.0, jitter: float = 0.1):
