@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from octavo.config import SiteConfig
 from octavo.content.stamp import StampPlan
 from octavo.index import tasks
 from octavo.index.database import IndexDatabase
@@ -33,12 +33,21 @@ SCHEDULED_WAIT = 60.0
 
 
 class SyncService:
-    def __init__(self, site: SiteConfig, db: IndexDatabase) -> None:
-        self.site = site
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        root: str,
+        content_folder: str,
+        index_folder: str,
+        db: IndexDatabase,
+    ) -> None:
+        """`values` are the site's settings (``syndicate``, ``git_*``); `root` is the folder
+        of app.py, against which template header files resolve."""
+        self.content_folder = content_folder
         self.db = db
-        self.settings = sync_settings(site.values, site.root)
-        self.state = FetchState(site.index_folder)
-        self.lock_path = os.path.join(site.index_folder, "sync.lock")
+        self.settings = sync_settings(values, root)
+        self.state = FetchState(index_folder)
+        self.lock_path = os.path.join(index_folder, "sync.lock")
         self.scheduler: FeedScheduler | None = None
 
     @property
@@ -50,7 +59,7 @@ class SyncService:
     ) -> ImportReport:
         """One import run (raises LockBusy when another run holds this machine's lock)."""
         with file_lock(self.lock_path, wait):
-            run = FeedImport(self.site.content_folder, spec, self.state, self.settings.git)
+            run = FeedImport(self.content_folder, spec, self.state, self.settings.git)
             return run.run(dry_run=dry_run, commit=commit, push=push)
 
     def record_run(self, spec: FeedSpec, wait: float) -> None:
@@ -61,7 +70,7 @@ class SyncService:
     ) -> tuple[StampResult, CommitResult]:
         """``octavo stamp --commit``: stamp, then commit (and push) exactly the stamped files;
         when that fails, the files are put back and WriteBackError raised."""
-        content = self.site.content_folder
+        content = self.content_folder
         with file_lock(self.lock_path, wait):
             writeback = WriteBack(content, self.settings.git, push)
             fullpaths = {plan.path: os.path.join(content, plan.path) for plan in plans}

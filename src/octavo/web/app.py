@@ -86,7 +86,13 @@ class Octavo(flask.Flask):
                 )
             self.secret_key = self.site.secret_key
             self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
-            self.sync = SyncService(self.site, self.index)
+            self.sync = SyncService(
+                self.site.values,
+                self.site.root,
+                self.site.content_folder,
+                self.site.index_folder,
+                self.index,
+            )
         except (DatabaseConfigError, ValueError) as err:
             raise _fail(str(err)) from None
         if not os.path.isdir(self.site.template_folder):
