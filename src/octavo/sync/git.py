@@ -18,6 +18,10 @@ NETWORK_TIMEOUT = 120.0
 LOCAL_TIMEOUT = 60.0
 
 
+#: Commands that may run the operator's hooks, which keep git's usual pathspecs.
+_RUNS_HOOKS = frozenset({"push", "fetch"})
+
+
 class GitError(Exception):
     """A git command failed; the message has its own words."""
 
@@ -49,6 +53,9 @@ class Git:
     ) -> subprocess.CompletedProcess[str]:
         """Run ``git ARGS``; raise GitError on failure unless told not to check."""
         full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+        if args[0] not in _RUNS_HOOKS:
+            # File names are names, never patterns: `x*.md` must not also mean `xy.md`.
+            full_env["GIT_LITERAL_PATHSPECS"] = "1"
         try:
             done = subprocess.run(
                 ["git", *args],

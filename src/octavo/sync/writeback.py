@@ -79,7 +79,7 @@ class WriteBack:
             return
         allowed = {self.relpath(p) for p in own_untracked}
         status = self.git.run(
-            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths
+            "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", *paths
         ).stdout
         dirty = []
         for record in filter(None, status.split("\0")):
@@ -88,7 +88,8 @@ class WriteBack:
                 continue
             if path in paths:
                 dirty.append(f"{path} ({'untracked' if code == '??' else 'uncommitted changes'})")
-        ignored = self.git.run("check-ignore", "--", *paths, check=False).stdout.split()
+        ignored = self.git.run("check-ignore", "-z", "--", *paths, check=False).stdout.split("\0")
+        ignored = [path for path in ignored if path]
         dirty += [f"{path} (ignored by git)" for path in ignored]
         if dirty:
             raise WriteBackError(

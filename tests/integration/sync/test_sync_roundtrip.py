@@ -101,6 +101,26 @@ def test_stamp_commit_commits_exactly_the_stamped_files(tmp_path: Path):
     assert text.startswith("Title: Undated\nEntry-ID: ") and "\nUUID: " in text
 
 
+def test_stamp_commit_takes_file_names_literally(tmp_path: Path):
+    remote = make_remote(tmp_path)
+    work = clone(remote, tmp_path / "work")
+    blog = work / "content/blog"
+    stamped = "Entry-ID: {}\nUUID: {}\nDate: 2024-01-0{} 10:00:00+00:00\n"
+    uuids = ("1b4e28ba-2fa1-11d2-883f-0016d3cca427", "6fa459ea-ee8a-3ca4-894e-db77e160355e")
+    for n, name in enumerate(("hello", "xy"), 1):
+        header = stamped.format(n, uuids[n - 1], n)
+        (blog / f"{name}.md").write_text(f"Title: {name}\n{header}\nText.\n")
+    (blog / "x*.md").write_text("Title: Star\n\nNeeds stamping.\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "entries")
+    (blog / "xy.md").write_text((blog / "xy.md").read_text() + "\nStaged, not committed.\n")
+    git(work, "add", "content/blog/xy.md")
+    done = octavo("stamp", "--commit", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert git(work, "show", "--name-only", "--format=", "HEAD") == "content/blog/x*.md"
+    assert status(work) == "M  content/blog/xy.md"  # still staged, as the person left it
+
+
 def test_stamp_commit_refuses_a_file_with_uncommitted_changes(tmp_path: Path):
     remote = make_remote(tmp_path)
     work = clone(remote, tmp_path / "work")
