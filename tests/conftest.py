@@ -31,7 +31,7 @@ ALL_BACKENDS = ["sqlite", "postgresql", "mariadb"]
 BACKENDS = [
     b for b in os.environ.get("OCTAVO_TEST_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b
 ]
-_OCTAVO_TABLE = re.compile(r"^(o\d+g\d+_|octavo_meta$)")
+_OCTAVO_TABLE = re.compile(r"^(o\d+g\d+_|octavo_)")
 
 
 def clear_server_database(url: str) -> None:
