@@ -6,6 +6,7 @@ whole exchange, so a server that trickles bytes cannot hold an import open.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import time
 import urllib.error
@@ -91,7 +92,9 @@ def fetch(
         raise FetchError(f"{url}: {err}") from None
 
 
-def _read_capped(response, url: str, deadline: float, max_bytes: int, timeout: float) -> bytes:  # type: ignore[no-untyped-def]
+def _read_capped(
+    response: http.client.HTTPResponse, url: str, deadline: float, max_bytes: int, timeout: float
+) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url}: {int(declared)} bytes is over the {max_bytes}-byte limit")

@@ -47,6 +47,25 @@ def test_html_keeps_the_allow_list_only():
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        " javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "jav&#x09;ascript:alert(1)",
+        "javascript&colon;alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+    ],
+)
+def test_no_disguised_script_url_survives(url):
+    cleaned = clean_html(f'<a href="{url}">x</a><img src="{url}">', "https://site.example/p")
+    assert cleaned == '<a rel="noopener noreferrer">x</a><img>'
+
+
 def test_header_values_stay_on_one_line():
     assert header_value("Two\r\nlines\u2028and\x00more\tspace ") == "Two lines and more space"
     assert header_value("x" * 900) == "x" * 500
