@@ -116,6 +116,7 @@ def test_a_rejected_push_aborts_cleanly(feeds: FeedServer, remote, work):
     report = run_import(work, feeds.set("/rss", rss([ITEM])), push=True)
     assert report.error and "push to origin refused" in report.error
     assert snapshot(work) == tree and git(work, "rev-parse", "HEAD") == head
+    assert not (work / "content" / "blog" / "feed").exists()  # nor the folder made for it
     assert remote_tip(remote) == tip and status(work) == ""
     # The next run (hook gone) imports the item as new: the failed run left no trace.
     hook.unlink()
