@@ -37,7 +37,13 @@ def register(group: click.Group) -> None:
     help="A file of extra headers to give every imported entry.",
 )
 @click.option("--download-images", is_flag=True, help="Save the entries' images beside them.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=20.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds, in all, before giving up on the feed.",
+)
 @click.option("--all", "all_feeds", is_flag=True, help="Import every feed in `syndicate`.")
 @click.option("--dry-run", "-n", is_flag=True, help="Print what would be written; write nothing.")
 @click.option("--commit", is_flag=True, help="Commit the written files to git.")
