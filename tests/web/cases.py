@@ -698,6 +698,37 @@ PAGINATION_PROBES = [
     ),
     # tag_add, tag_remove, tag_toggle and view.tags
     P("tags", V, "/filters/?tag=Red", "{{ view.tags|list }}", "['Red']"),
+    # §3.8: matched by key, shown as the entries write the tag (issue 8)
+    *(
+        P(f"tags-as-written-{n}", "matrix", f"/notes/?{query}", "{{ view.tags|list }}", out)
+        for n, (query, out) in enumerate(
+            [
+                ("tag=c", "['C++']"),
+                ("tag=C%2B%2B", "['C++']"),
+                ("tag=caf%C3%A9-culture", "['Café culture']"),
+                ("tag=CAF%C3%89+CULTURE", "['Café culture']"),
+                ("tag=pushl", "['Pushl']"),
+                ("tag=secret", "['Secret']"),
+                ("tag=No-Such-Tag", "['No-Such-Tag']"),
+            ]
+        )
+    ),
+    P(
+        "tags-as-written-listing",
+        "matrix",
+        "/notes/?tag=c",
+        "{{ view.tags|join }}: {% for e in view.entries %}{{ e.id }} {% endfor %}"
+        "{% for e in view.entries %}{{ e.tags|join(',') }};{% endfor %}",
+        "C++: 502 501 pushl,C++;C++,Café culture;",
+    ),
+    P(
+        "tags-as-written-add",
+        "matrix",
+        "/notes/?tag=c",
+        "{{ view.tag_add('pushl').tags|sort|join(',') }} {{ view.tag_add('pushl').link() }}",
+        "C++,Pushl /notes/?tag=c&tag=pushl",
+        differs="tag order in links: see tag_add",
+    ),
     P(
         "tag_add",
         V,

@@ -119,8 +119,14 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 @pytest.fixture(scope="session")
-def sites(routes: Site, views: Site, blog: Site) -> dict[str, Site]:
-    return {"routes": routes, "views": views, "blog": blog}
+def matrix_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root, app = _served(tmp_path_factory, SITES / "matrix", "matrix")
+    return Site(root, app)
+
+
+@pytest.fixture(scope="session")
+def sites(routes: Site, views: Site, blog: Site, matrix_site: Site) -> dict[str, Site]:
+    return {"routes": routes, "views": views, "blog": blog, "matrix": matrix_site}
 
 
 @pytest.fixture

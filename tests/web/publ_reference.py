@@ -7,6 +7,9 @@ against Publ. Run it with Publ's interpreter (the venv made by bench/publ_env.py
         replays every case of tests/web/cases.py on Publ and lists where Publ's
         answer differs from the recorded expectation (cases marked with a `fix`
         are Publ bugs that Octavo fixes, and are expected to differ);
+    bench/.venv-publ/bin/python tests/web/publ_reference.py record-matrix
+        replays the template API matrix (tests/web/matrix.py) on Publ and writes
+        its answers to tests/web/matrix_publ.json;
     bench/.venv-publ/bin/python tests/web/publ_reference.py get SITE PATH[@@ACCEPT]...
         prints Publ's status, headers and body for each request;
     bench/.venv-publ/bin/python tests/web/publ_reference.py probe SITE PATH 'TEMPLATE'
@@ -32,6 +35,7 @@ SITES = os.path.join(os.path.dirname(HERE), "sites", "web")
 sys.path.insert(0, HERE)
 
 import cases  # noqa: E402
+import matrix  # noqa: E402
 
 
 def build_app(site: str, workdir: str):  # type: ignore[no-untyped-def]
@@ -149,6 +153,25 @@ def check() -> int:
     return 1 if differences else 0
 
 
+def record_matrix() -> int:
+    """Publ's status and normalised output for every matrix probe, as JSON."""
+    answers = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        _app, client, root = build_app(matrix.SITE, workdir)
+        for probe in matrix.probes():
+            response = run_probe(client, root, probe.path, probe.template)
+            text = normalise(response.get_data(as_text=True))
+            answers[probe.name] = [
+                response.status_code,
+                text if response.status_code == 200 else "",
+            ]
+    with open(os.path.join(HERE, "matrix_publ.json"), "w", encoding="utf-8") as handle:
+        json.dump(answers, handle, indent=0, ensure_ascii=False, sort_keys=True)
+        handle.write("\n")
+    print(f"{len(answers)} probes recorded")
+    return 0
+
+
 def show(response) -> None:  # type: ignore[no-untyped-def]
     print(response.status_code, json.dumps(dict(response.headers)))
     print(response.get_data(as_text=True)[:3000])
@@ -157,6 +180,8 @@ def show(response) -> None:  # type: ignore[no-untyped-def]
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:
         return check()
+    if argv[:1] == ["record-matrix"]:
+        return record_matrix()
     if argv[:1] == ["check-site"]:
         return min(check_site(argv[1]), 100)
     if len(argv) >= 3 and argv[0] in ("get", "probe"):

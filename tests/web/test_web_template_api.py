@@ -121,3 +121,31 @@ def test_entry_more_and_body_called_with_arguments(routes: Site) -> None:
 def test_listings_iterate_bare_or_called(views: Site, expression: str, expected: str) -> None:
     out = views.render("/", "{% for x in " + expression + " %}{{ x.id or x.path }} {% endfor %}")
     assert out == normalise(expected)
+
+
+def test_a_tag_spelt_several_ways_shows_one_chosen_name(fresh_site) -> None:
+    """Publ shows whichever spelling it indexed last (it depends on scan order); Octavo
+    shows the spelling other than the bare key that most readable entries use, then the
+    newest one's, and the same name wherever the tag is listed."""
+    site = fresh_site("matrix")
+    notes = site.root / "content" / "notes"
+    for n, (spelling, date) in enumerate(
+        [("CAFÉ CULTURE", "2024-01-01"), ("CAFÉ CULTURE", "2024-01-02"), ("café culture", "")]
+    ):
+        date_line = f"Date: {date} 09:00:00+00:00\n" if date else "Date: 2025-01-01\n"
+        (notes / f"spelt-{n}.md").write_text(f"Title: S{n}\n{date_line}Tag: {spelling}\n\nx\n")
+    site.rescan()
+    # "Café culture" is written by 4 entries (ant, dog, gnu, ibis), "CAFÉ CULTURE" by 2,
+    # and the bare key's spelling ("café culture") never wins over another.
+    probe = (
+        "{{ view.tags|join }} | {% for t in category.tags(recurse=True) %}"
+        "{% if t.count > 3 %}{{ t.name }}={{ t.count }}{% endif %}{% endfor %}"
+    )
+    assert site.render("/notes/?tag=caf%C3%A9-culture", probe) == "Café culture | Café culture=6"
+    for n in (3, 4):
+        (notes / f"spelt-{n}.md").write_text(
+            f"Title: S{n}\nDate: 2024-01-0{n} 09:00:00+00:00\nTag: CAFÉ CULTURE\n\nx\n"
+        )
+    site.rescan()
+    # Now 4 against 4: the spelling of the newest entry (2024 over ibis's 2023) wins.
+    assert site.render("/notes/?tag=caf%C3%A9-culture", probe) == "CAFÉ CULTURE | CAFÉ CULTURE=8"

@@ -157,6 +157,31 @@ class Reader:
         )
         return [TagCount(key, name, n) for key, name, n in self.conn.execute(query)]
 
+    def tag_names(self, keys: Iterable[str]) -> dict[str, str]:
+        """The name readable visible entries give each of these tag keys: a spelling other
+        than the bare key if any (``C++`` over ``c``), the most used, then the newest;
+        visible tags before hidden ones. Keys no such entry carries are left out."""
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        e, t = self.tables.entries, self.tables.entry_tags
+        query = (
+            select(t.c.tag_key, t.c.name, t.c.hidden, func.count(), func.max(e.c.local_date))
+            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+            .where(
+                t.c.tag_key.in_(wanted),
+                e.c.status.in_([int(s) for s in VISIBLE]),
+                self._allowed(),
+            )
+            .group_by(t.c.tag_key, t.c.name, t.c.hidden)
+        )
+        best: dict[str, tuple[Any, str]] = {}
+        for key, name, hidden, uses, newest in self.conn.execute(query):
+            rank = (not hidden, name != key, uses, newest, name)
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, name)
+        return {key: name for key, (_rank, name) in best.items()}
+
     # -- categories and aliases --------------------------------------------------------
 
     def visible_categories(self) -> frozenset[str]:

@@ -162,7 +162,9 @@ def _status_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
 
 
 def _tag_clause(tables: Tables, tags: tuple[str, ...], how: str) -> ColumnElement[bool]:
-    e, t = tables.entries, tables.entry_tags
+    # An alias, so the test correlates with the entry alone even inside a query that
+    # reads entry_tags itself (category.tags): sharing the table would leave it no FROM.
+    e, t = tables.entries, tables.entry_tags.alias("tag_match")
 
     def tagged(keys: tuple[str, ...]) -> ColumnElement[bool]:
         return exists().where(t.c.entry_pk == e.c.pk, t.c.tag_key.in_(keys))

@@ -15,6 +15,7 @@ from octavo.content.category import default_name
 from octavo.web import markup_bridge, urls
 from octavo.web.context import request_index
 from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
+from octavo.web.objects.tagnames import display_names
 from octavo.web.renditions import images_for
 from octavo.web.site_cache import shared
 
@@ -157,18 +158,13 @@ class Category:
 
     def _edge(self, newest: bool) -> CallableProxy:
         def find(**spec: Any) -> Any:
-            from octavo.web.objects.view import View
+            from octavo.web.objects.entry import load_entry
+            from octavo.web.objects.view import filter_query
 
-            view = View.load(
-                {
-                    "category": self.path,
-                    "recurse": True,
-                    **spec,
-                    "order": "newest" if newest else "oldest",
-                    "count": 1,
-                }
-            )
-            return view.first
+            query = filter_query({**spec, "category": self.path}, "newest" if newest else "oldest")
+            ix = request_index()
+            rows = ix.reader.listing(query, 1)
+            return load_entry(ix, rows[0]) if rows else None
 
         return CallableProxy(find)
 
@@ -183,11 +179,13 @@ class Category:
     @cached_property
     def tags(self) -> CallableProxy:
         def count(**spec: Any) -> list[TagCount]:
-            from octavo.web.objects.view import View
+            from octavo.web.objects.view import filter_query
 
-            view = View.load({"category": self.path, **spec})
-            counted = request_index().reader.tag_counts(view._base_query)
-            return [TagCount(tag.name, tag.count) for tag in counted]
+            counted = request_index().reader.tag_counts(
+                filter_query({**spec, "category": self.path})
+            )
+            names = display_names(tag.key for tag in counted)
+            return [TagCount(names.get(tag.key, tag.name), tag.count) for tag in counted]
 
         return CallableProxy(count)
 

@@ -23,7 +23,6 @@ from octavo.web.renditions import images_for
 if TYPE_CHECKING:
     from octavo.markup.entry import EntryMarkup
     from octavo.web.objects.category import Category
-    from octavo.web.objects.view import View
 
 #: What an unauthorized viewer may read of an entry.
 _ALWAYS_READABLE = frozenset({"id", "uuid", "date", "last_modified", "last-modified"})
@@ -76,7 +75,11 @@ class Entry:
         return self.get(name)
 
     def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
+        """``entry[name]`` is ``entry.name`` (Jinja's ``map(attribute=…)`` and ``sort``
+        look items up first)."""
+        if name.startswith("_"):
+            raise KeyError(name)
+        return getattr(self, name)
 
     def __contains__(self, name: str) -> bool:
         if name.lower() != "auth" and name in self._row._fields:
@@ -316,15 +319,18 @@ class Entry:
 
     def _neighbour(self, direction: str) -> CallableProxy:
         """The adjacent listed entry in time (next = newer), within the entry's category
-        unless the spec says otherwise; `count` is ignored."""
+        unless the spec names another; the spec filters as in Publ (§4.3)."""
 
         def find(**spec: Any) -> Entry | None:
-            from octavo.web.objects.view import View
+            from octavo.index.views import Bound, Position
+            from octavo.web.objects.view import filter_query
 
-            spec.pop("count", None)
             order = "oldest" if direction == "after" else "newest"
-            base = {"category": self._row.category, **spec}
-            return View.load({**base, direction: self.id, "order": order, "count": 1}).first
+            query = filter_query({"category": self._row.category, **spec}, order)
+            here = Position(self._row.local_date, self.id)
+            ix = request_index()
+            rows = ix.reader.listing(query.bounded(Bound(direction, here)), 1)
+            return load_entry(ix, rows[0]) if rows else None
 
         return CallableProxy(find)
 
@@ -338,18 +344,12 @@ class Entry:
 
     def _related(self, key: str) -> CallableProxy:
         def find(order: str | None = None, **spec: Any) -> list[Entry]:
-            from octavo.web.objects.view import View
+            from octavo.web.objects.view import filter_query
 
-            view: View = View.load(
-                {
-                    "category": None,
-                    **spec,
-                    key: self,
-                    "order": order or "title",
-                    "_attachments": True,
-                }
-            )
-            return list(view.entries)
+            relation = {key: self.id, **({"_attachments": True} if key == "attachments" else {})}
+            query = filter_query({**spec, **relation}, order or "title")
+            ix = request_index()
+            return [load_entry(ix, row) for row in ix.reader.listing(query)]
 
         return CallableProxy(find)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -18,6 +19,7 @@ from octavo.web.context import request_index
 from octavo.web.dates import DateSpan, parse_date_spec
 from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.objects.proxy import CallableProxy
+from octavo.web.objects.tagnames import as_written
 from octavo.web.objects.tagset import TagSet
 
 VALID_KEYS = frozenset(
@@ -71,14 +73,14 @@ class InvalidView(ValueError):
     """A view spec that cannot be satisfied (an unknown key, a bad value): 400 from a URL."""
 
 
-def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
+def normalise(spec: Mapping[str, Any], one_offset: bool = True) -> dict[str, Any]:
     """Publ's spec rules: None means no filter; one offset key; `date` excludes `count`."""
     unknown = sorted(set(spec) - VALID_KEYS)
     if unknown:
         raise TypeError(f"Got an unknown query parameter {', '.join(unknown)}")
     result = {k: _plain(k, v) for k, v in spec.items() if v is not None}
     offsets = [k for k in OFFSET_KEYS if k in result]
-    for dropped in offsets[1:]:
+    for dropped in offsets[1:] if one_offset else ():
         del result[dropped]
     if "date" in result:
         result.pop("count", None)
@@ -372,8 +374,7 @@ class View:
         rows = self._index.reader.positions(replace(self._base_query, date_range=None))
         base = self._without_offsets()
         if self._span:
-            labels = list(dict.fromkeys(self._span.label(r.local_date) for r in rows))
-            return [View.load({**base, "date": label}) for label in labels]
+            return [View.load({**base, "date": label}) for label in self._span_labels(rows)]
         if "count" not in self.spec:
             return [self]
         count = int(self.spec["count"])
@@ -381,6 +382,24 @@ class View:
         return first + [
             View.load({**base, "start": rows[i].entry_id}) for i in range(count, len(rows), count)
         ]
+
+    def _span_labels(self, rows: list[Any]) -> list[str]:
+        """The date of every page of a date view, as walking ``previous``/``next`` from
+        this page names them: this page (even empty) by its own spec, an older span by
+        its newest entry, a newer one by its oldest (which matters for weeks)."""
+        span = self._span
+        assert span is not None
+        found: dict[dt.datetime, list[dt.datetime]] = {span.start: []}
+        for row in rows:
+            start = parse_date_spec(span.label(row.local_date)).start
+            found.setdefault(start, []).append(row.local_date)
+        labels = {
+            start: str(self.spec["date"])
+            if start == span.start
+            else span.label(max(dates) if start < span.start else min(dates))
+            for start, dates in found.items()
+        }
+        return [labels[start] for start in sorted(labels, reverse=self.order is Order.NEWEST)]
 
     @cached_property
     def range(self) -> CallableProxy:
@@ -421,7 +440,7 @@ class View:
 
     @property
     def tags(self) -> TagSet:
-        return TagSet(_as_tuple(self.spec["tag"])) if "tag" in self.spec else TagSet()
+        return as_written(_as_tuple(self.spec["tag"])) if "tag" in self.spec else TagSet()
 
     def _with_tags(self, tags: TagSet) -> View:
         spec = {k: v for k, v in self.spec.items() if k != "tag"}
@@ -506,6 +525,17 @@ def _granularity(oldest: arrow.Arrow, newest: arrow.Arrow) -> str:
     if oldest.month != newest.month:
         return "month"
     return "day"
+
+
+def filter_query(spec: Mapping[str, Any], order: str = "newest") -> EntryQuery:
+    """View arguments taken as a filter, as ``category.tags``, ``.first``/``.last`` and
+    ``entry.next``/``.previous``/``.attachments``/``.attached`` take them: every filter
+    applies, the entry bounds (``first``, ``last``, ``before``, ``after``) together; the
+    paging keys (``count``, ``start``) and ``order`` are not filters and play no part
+    (Publ raised a TypeError for them, §3.1)."""
+    paging = ("count", "start", "order")
+    plain = normalise({k: v for k, v in spec.items() if k not in paging}, one_offset=False)
+    return View({**plain, "order": order})._page_query
 
 
 def get_view(**spec: Any) -> View:
