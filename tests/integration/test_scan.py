@@ -277,9 +277,19 @@ def test_derived_ids_depend_only_on_the_path(index_db, content, write, db_url, t
     assert entries_by_path(index_db)["blog/no-id.md"].entry_id == row.entry_id
 
 
+def tag_keys_follow_entries(index_db: IndexDatabase) -> bool:
+    """Each tag row carries its entry's listing key (date and ID), which tag pages walk."""
+    by_pk = {row.pk: row for row in entries_by_path(index_db).values()}
+    tags = table_rows(index_db, "entry_tags")
+    return bool(tags) and all(
+        (t.entry_id, t.local_date) == (by_pk[t.entry_pk].entry_id, by_pk[t.entry_pk].local_date)
+        for t in tags
+    )
+
+
 def test_duplicate_ids_and_uuids_resolve_deterministically(index_db, content, write):
     uuid = "12345678-1234-5678-1234-567812345678"
-    write("b.md", f"Title: b\nDate: 2020-01-01\nEntry-ID: 9\nUUID: {uuid}\n\nx\n")
+    write("b.md", f"Title: b\nDate: 2020-01-01\nEntry-ID: 9\nUUID: {uuid}\nTag: x\n\nx\n")
     scanner = make_scanner(index_db, content)
     scanner.update()
     # a.md sorts first, so it takes ID 9 and the UUID; b.md moves to derived values
@@ -290,6 +300,7 @@ def test_duplicate_ids_and_uuids_resolve_deterministically(index_db, content, wr
     assert (rows["b.md"].entry_id, rows["b.md"].uuid) == (derived_id("b.md"), derived_uuid("b.md"))
     warnings = [p for p in report.problems if p.path == "b.md"]
     assert len(warnings) == 2 and all("a.md" in p.message for p in warnings)
+    assert tag_keys_follow_entries(index_db)  # b.md's tag moved with its ID
     # A draft never takes an ID from a published entry.
     write("0-draft.md", "Title: d\nStatus: DRAFT\nEntry-ID: 9\n\nx\n")
     scanner.update()
@@ -298,6 +309,7 @@ def test_duplicate_ids_and_uuids_resolve_deterministically(index_db, content, wr
     (content / "a.md").unlink()
     scanner.update()
     assert entries_by_path(index_db)["b.md"].entry_id == 9
+    assert tag_keys_follow_entries(index_db)
 
 
 def test_an_explicit_id_beats_a_derived_one(index_db, content, write):

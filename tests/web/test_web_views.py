@@ -3,8 +3,10 @@ over ties, and the cost of deep pages. Spec keys one by one are in cases.PROBES.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import event
@@ -102,6 +104,31 @@ def counted_queries(site: Site) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_pages_are_found_by_keyset_not_offset(views: Site) -> None:
+    """A deep page seeks to its first entry (a keyset bound on the date and ID) and
+    skips nothing: the query count alone would not tell OFFSET paging apart."""
+    executed: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, params, _context, _many):  # type: ignore[no-untyped-def]
+        executed.append((statement, params))
+
+    engine = views.app.index.engine
+    views.text("/log/?id=102")
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        views.text("/log/?id=102")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    pages = [(sql, params) for sql, params in executed if "LIMIT" in sql]
+    assert pages
+    for sql, params in pages:
+        # SQLite's dialect writes "LIMIT ? OFFSET ?" for every limit: the offset is 0.
+        assert "OFFSET" not in sql or (sql.rstrip().endswith("OFFSET ?") and params[-1] == 0)
+    # The page itself starts at entry 102's position (newest first: at or before it).
+    keyset = re.compile(r"\(\S+local_date, \S+entry_id\) <= \(\?, \?\)")
+    assert any(keyset.search(sql) for sql, _params in pages)
 
 
 def test_a_deep_page_costs_what_the_first_page_costs(views: Site) -> None:

@@ -68,9 +68,13 @@ class Reader:
         self.conn = conn
         self.tables = tables
         self.viewer = viewer
+        self._row_values = conn.dialect.name in views.ROW_VALUE_DIALECTS
 
     def _allowed(self) -> ColumnElement[bool]:
         return self.viewer.access_clause(self.tables)
+
+    def _filter(self, q: EntryQuery) -> ColumnElement[bool]:
+        return views.filter_clause(self.tables, q, self._row_values)
 
     # -- single entries ----------------------------------------------------------------
 
@@ -122,18 +126,22 @@ class Reader:
 
     def listing(self, q: EntryQuery, limit: int | None = None, reverse: bool = False) -> list[Any]:
         """A page of readable entries matching `q`, in its order (or reversed)."""
-        query = views.select_entries(self.tables, self._allowed(), q, limit, reverse)
+        query = views.select_entries(
+            self.tables, self._allowed(), q, limit, reverse, self._row_values
+        )
         return list(self.conn.execute(query))
 
     def unreadable(self, q: EntryQuery, limit: int | None = None) -> list[Any]:
         """Matching entries the viewer may not read, in order (shown as placeholders)."""
-        query = views.select_entries(self.tables, not_(self._allowed()), q, limit)
+        query = views.select_entries(
+            self.tables, not_(self._allowed()), q, limit, row_values=self._row_values
+        )
         return list(self.conn.execute(query))
 
     def has_unreadable(self, q: EntryQuery) -> bool:
         """Whether some matching entry exists that the viewer may not read."""
         e = self.tables.entries
-        query = select(e.c.pk).where(not_(self._allowed()), views.filter_clause(self.tables, q))
+        query = select(e.c.pk).where(not_(self._allowed()), self._filter(q))
         return self.conn.execute(query.limit(1)).first() is not None
 
     def positions(self, q: EntryQuery) -> list[Row[Any]]:
@@ -141,7 +149,7 @@ class Reader:
         e = self.tables.entries
         query = (
             select(e.c.entry_id, e.c.local_date)
-            .where(self._allowed(), views.filter_clause(self.tables, q))
+            .where(self._allowed(), self._filter(q))
             .order_by(*views.order_by(self.tables, q.order))
         )
         return list(self.conn.execute(query))
@@ -152,7 +160,7 @@ class Reader:
         query = (
             select(t.c.tag_key, func.min(t.c.name), func.count())
             .select_from(t.join(e, e.c.pk == t.c.entry_pk))
-            .where(not_(t.c.hidden), self._allowed(), views.filter_clause(self.tables, q))
+            .where(not_(t.c.hidden), self._allowed(), self._filter(q))
             .group_by(t.c.tag_key)
         )
         return [TagCount(key, name, n) for key, name, n in self.conn.execute(query)]

@@ -50,9 +50,16 @@ def entry_row(
     }
 
 
-def tag_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
+def tag_rows(entry_pk: int, entry_id: int, record: EntryRecord) -> list[Row]:
     return [
-        {"entry_pk": entry_pk, "tag_key": t.key[:255], "name": t.name[:255], "hidden": t.hidden}
+        {
+            "entry_pk": entry_pk,
+            "tag_key": t.key[:255],
+            "name": t.name[:255],
+            "hidden": t.hidden,
+            "local_date": record.date.local,
+            "entry_id": entry_id,
+        }
         for t in record.tags
     ]
 

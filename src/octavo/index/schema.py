@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
@@ -130,8 +130,17 @@ def build_tables(generation: int) -> Tables:
         Column("tag_key", String(255), primary_key=True),
         Column("name", String(255), nullable=False),
         Column("hidden", Boolean, nullable=False),
+        # The entry's listing order, copied here so a tag page walks one index range in
+        # order (tag, date, ID) instead of probing every entry of the site for the tag.
+        Column("local_date", DateTime, nullable=False),
+        Column("entry_id", BigInteger, nullable=False),
     )
-    Index(f"{prefix}ix_tag", entry_tags.c.tag_key, entry_tags.c.entry_pk)
+    Index(
+        f"{prefix}ix_tag_date",
+        entry_tags.c.tag_key,
+        entry_tags.c.local_date,
+        entry_tags.c.entry_id,
+    )
     aliases = Table(
         f"{prefix}aliases",
         md,
@@ -174,4 +183,6 @@ def build_tables(generation: int) -> Tables:
         Column("format", String(16)),
         Column("transparent", Boolean),
     )
+    # A rendition URL names its source by content hash: found by it when a file moved.
+    Index(f"{prefix}ix_image_digest", images.c.digest)
     return Tables(prefix, md, files, entries, entry_tags, aliases, attachments, categories, images)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -88,9 +89,23 @@ class EntryQuery:
         return replace(self, bounds=(*self.bounds, *bounds))
 
 
-def filter_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
-    """Every condition of the query except the viewer's access."""
+#: Databases whose planners seek on a row-value comparison ``(local_date, entry_id) < (?, ?)``
+#: and estimate it well; MariaDB/MySQL range-scan only the expanded form.
+ROW_VALUE_DIALECTS = frozenset({"sqlite", "postgresql"})
+
+
+#: The (local_date, entry_id) columns a listing is ordered and bounded by: the entry's own,
+#: or the copy in entry_tags when a tag leads the query (see select_entries).
+DateKey = tuple[Any, Any]
+
+
+def filter_clause(
+    tables: Tables, q: EntryQuery, row_values: bool = True, key: DateKey | None = None
+) -> ColumnElement[bool]:
+    """Every condition of the query except the viewer's access; `row_values` says how to
+    write keyset bounds (see ROW_VALUE_DIALECTS), `key` which columns they bound."""
     e = tables.entries
+    date, entry_id = key or (e.c.local_date, e.c.entry_id)
     parts: list[ColumnElement[bool]] = [_status_clause(tables, q)]
     if q.categories is not None:
         parts.append(or_(false(), *(category_clause(tables, c, q.recurse) for c in q.categories)))
@@ -102,10 +117,10 @@ def filter_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
         parts.append(e.c.entry_type.not_in(q.entry_types_not))
     if q.date_range is not None:
         start, end = q.date_range
-        parts.append(and_(e.c.local_date >= start, e.c.local_date < end))
+        parts.append(and_(date >= start, date < end))
     if q.tags:
         parts.append(_tag_clause(tables, q.tags, q.tag_filter))
-    parts += [_bound_clause(tables, bound) for bound in q.bounds]
+    parts += [_bound_clause(date, entry_id, bound, row_values) for bound in q.bounds]
     parts += _attachment_clauses(tables, q)
     return and_(true(), *parts)
 
@@ -120,13 +135,15 @@ def category_clause(tables: Tables, category: str, recurse: bool) -> ColumnEleme
     return or_(e.c.category == category, e.c.category.startswith(category + "/", autoescape=True))
 
 
-def order_by(tables: Tables, order: Order, reverse: bool = False) -> list[Any]:
+def order_by(
+    tables: Tables, order: Order, reverse: bool = False, key: DateKey | None = None
+) -> list[Any]:
     e = tables.entries
     if order is Order.TITLE:
         keys = [e.c.sort_title, e.c.entry_id]
         return [k.desc() for k in keys] if reverse else keys
     descending = (order is Order.NEWEST) != reverse
-    keys = [e.c.local_date, e.c.entry_id]
+    keys = list(key or (e.c.local_date, e.c.entry_id))
     return [k.desc() for k in keys] if descending else [k.asc() for k in keys]
 
 
@@ -136,11 +153,25 @@ def select_entries(
     q: EntryQuery,
     limit: int | None = None,
     reverse: bool = False,
+    row_values: bool = True,
 ) -> Select[Any]:
     """The page query: matching entries under an access condition (which the
-    :class:`~octavo.index.queries.Reader` supplies), in order (or reversed)."""
-    e = tables.entries
-    query = select(e).where(access, filter_clause(tables, q))
+    :class:`~octavo.index.queries.Reader` supplies), in order (or reversed).
+
+    A date-ordered listing of one tag is read from entry_tags, which holds each
+    entry's date and ID beside the tag: the walk is one range of (tag, date, ID)
+    in order, however rare the tag, with no sort."""
+    e, t = tables.entries, tables.entry_tags
+    if len(q.tags) == 1 and q.tag_filter == "ANY" and q.order is not Order.TITLE:
+        key: DateKey = (t.c.local_date, t.c.entry_id)
+        rest = replace(q, tags=())
+        query = (
+            select(e)
+            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+            .where(t.c.tag_key == q.tags[0], access, filter_clause(tables, rest, row_values, key))
+        )
+        return query.order_by(*order_by(tables, q.order, reverse, key)).limit(limit)
+    query = select(e).where(access, filter_clause(tables, q, row_values))
     return query.order_by(*order_by(tables, q.order, reverse)).limit(limit)
 
 
@@ -176,14 +207,27 @@ def _tag_clause(tables: Tables, tags: tuple[str, ...], how: str) -> ColumnElemen
     return tagged(tags)
 
 
-def _bound_clause(tables: Tables, bound: Bound) -> ColumnElement[bool]:
-    e = tables.entries
+def _bound_clause(
+    date_column: Any, id_column: Any, bound: Bound, row_values: bool
+) -> ColumnElement[bool]:
+    """A keyset bound on (local_date, entry_id), written so the planner seeks into the
+    date indexes: as a row-value comparison where that is a range (SQLite, PostgreSQL;
+    SQLite cannot range-scan the OR form with bound parameters, and PostgreSQL
+    misestimates it and sorts), else expanded and led by a redundant bound on
+    local_date alone."""
     date, entry_id = bound.position.local_date, bound.position.entry_id
-    if bound.kind in ("first", "after"):
-        tie = e.c.entry_id >= entry_id if bound.kind == "first" else e.c.entry_id > entry_id
-        return or_(e.c.local_date > date, and_(e.c.local_date == date, tie))
-    tie = e.c.entry_id <= entry_id if bound.kind == "last" else e.c.entry_id < entry_id
-    return or_(e.c.local_date < date, and_(e.c.local_date == date, tie))
+    after = bound.kind in ("first", "after")
+    inclusive = bound.kind in ("first", "last")
+    if row_values:
+        key, value = tuple_(date_column, id_column), tuple_(date, entry_id)
+        if after:
+            return key >= value if inclusive else key > value
+        return key <= value if inclusive else key < value
+    if after:
+        tie = id_column >= entry_id if inclusive else id_column > entry_id
+        return and_(date_column >= date, or_(date_column > date, and_(date_column == date, tie)))
+    tie = id_column <= entry_id if inclusive else id_column < entry_id
+    return and_(date_column <= date, or_(date_column < date, and_(date_column == date, tie)))
 
 
 def _attachment_clauses(tables: Tables, q: EntryQuery) -> list[ColumnElement[bool]]:

@@ -150,17 +150,23 @@ class IndexWriter:
                 for path, ((entry_id, uuid), moved) in changes.items()
             ],
         )
+        t = self.t.entry_tags
+        owner = select(e.c.pk).where(e.c.file_path == bindparam("b_path")).scalar_subquery()
+        self.conn.execute(
+            update(t).where(t.c.entry_pk == owner).values(entry_id=bindparam("b_id")),
+            [{"b_path": path, "b_id": entry_id} for path, ((entry_id, _), _) in changes.items()],
+        )
 
     def _write_tags(self, records: Sequence[EntryRecord]) -> None:
         e = self.t.entries
         tagged = [r for r in records if r.tags]
         if not tagged:
             return
-        pks: dict[str, int] = {}
+        keys: dict[str, tuple[int, int]] = {}
         for part in chunks([r.path for r in tagged]):
-            query = select(e.c.pk, e.c.file_path).where(e.c.file_path.in_(part))
-            pks.update((row.file_path, row.pk) for row in self.conn.execute(query))
-        rows = [row for r in tagged for row in tag_rows(pks[r.path], r)]
+            query = select(e.c.pk, e.c.entry_id, e.c.file_path).where(e.c.file_path.in_(part))
+            keys.update((row.file_path, (row.pk, row.entry_id)) for row in self.conn.execute(query))
+        rows = [row for r in tagged for row in tag_rows(*keys[r.path], r)]
         for part in chunks(rows, 5000):
             self.conn.execute(self.t.entry_tags.insert(), list(part))
 
