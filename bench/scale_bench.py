@@ -36,8 +36,7 @@ from pathlib import Path
 from corpus import Corpus, ensure_corpus
 from measure import run_measured
 from octavo_env import OctavoEnv, find_octavo
-from publ_env import APP_NAME as PUBL_APP
-from publ_env import PublEnv, ensure_publ_env, write_publ_app
+from publ_env import PublEnv, ensure_publ_env
 from serve_bench import (
     WRK_SCRIPT,
     BenchError,
@@ -52,6 +51,7 @@ from serve_bench import (
     local_path,
     measure_target,
     parse_links,
+    publ_spec,
     resolve_redirects,
     wait_ready,
 )
@@ -94,18 +94,7 @@ def configs(args: argparse.Namespace, publ: PublEnv, octavo: OctavoEnv, corpus: 
         )
         found.append(Config(f"Octavo/{backend}", spec))
     if "publ" in args.engines and n <= args.publ_max:
-        db = corpus.root / "publ-index.db"
-        app = write_publ_app(corpus, db)
-        spec = EngineSpec(
-            "Publ",
-            publ.gunicorn,
-            f"{PUBL_APP}:app",
-            db,
-            publ.cli("reindex", "--quietly"),
-            publ.flask_env(app),
-            fresh=True,
-        )
-        found.append(Config("Publ/sqlite", spec))
+        found.append(Config("Publ/sqlite", publ_spec(publ, corpus, fresh=True)))
     return found
 
 

@@ -598,24 +598,27 @@ def ensure_gunicorn(gunicorn: Path) -> None:
     subprocess.run([str(python), "-m", "pip", "install", "-q", "gunicorn"], check=True)
 
 
+def publ_spec(publ: PublEnv, corpus: Corpus, fresh: bool) -> EngineSpec:
+    """Publ on the corpus, its index in publ-index.db beside it."""
+    db = corpus.root / "publ-index.db"
+    app = write_publ_app(corpus, db)
+    return EngineSpec(
+        "Publ",
+        publ.gunicorn,
+        f"{PUBL_APP}:app",
+        db,
+        publ.cli("reindex", "--quietly"),
+        publ.flask_env(app),
+        fresh=fresh,
+    )
+
+
 def engine_specs(
     args: argparse.Namespace, publ: PublEnv, octavo: OctavoEnv | None, corpus: Corpus
 ) -> list[EngineSpec]:
     specs = []
     if "publ" in args.engines:
-        db = corpus.root / "publ-index.db"
-        app = write_publ_app(corpus, db)
-        specs.append(
-            EngineSpec(
-                "Publ",
-                publ.gunicorn,
-                f"{PUBL_APP}:app",
-                db,
-                publ.cli("reindex", "--quietly"),
-                publ.flask_env(app),
-                fresh=args.fresh_index,
-            )
-        )
+        specs.append(publ_spec(publ, corpus, fresh=args.fresh_index))
     if "octavo" in args.engines and octavo is not None:
         db = corpus.root / "octavo-index.db"
         app = write_octavo_app(corpus, db)
