@@ -253,12 +253,12 @@ def test_truncated_source_is_a_render_error(service, tmp_path):
 
 
 def test_s3_objects_carry_type_and_immutable_caching(service):
-    if not isinstance(service.store, S3Store):
+    if not isinstance(service.store.primary, S3Store):
         assert service.store.file_path("x/y.jpg") is not None
         return
     name = name_of(service.image("q.png", [""]).get_rendition(1, width=20)[0])
     service.fetch(name)
-    head = service.store.client.head_object(
-        Bucket=service.store.bucket, Key=service.store.prefix + name
+    head = service.store.primary.client.head_object(
+        Bucket=service.store.primary.bucket, Key=service.store.primary.prefix + name
     )
     assert head["ContentType"] == "image/png" and "immutable" in head["CacheControl"]

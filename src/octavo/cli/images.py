@@ -10,6 +10,7 @@ from octavo.cli.progress import ProgressLine
 from octavo.images.hygiene import expire, survey
 from octavo.images.prewarm import collect, render_missing
 from octavo.images.service import ImageService
+from octavo.images.stores.base import StoreUnavailable
 from octavo.web.renditions import FlaskUrls, site_image_settings
 
 
@@ -71,18 +72,18 @@ def renditions(ctx: click.Context, expire_now: bool) -> None:
     """Report how many renditions are stored and their total size."""
     service, _ = _service(ctx)
     settings = service.settings
-    where = (
-        settings.local_folder
-        if settings.store == "local"
-        else f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
-    )
-    if expire_now:
-        report = expire(service.store, settings.cache_age, settings.cache_size)
-        click.echo(f"removed {report.removed} renditions ({_size(report.removed_size)})")
-    else:
-        report = survey(service.store)
-    service.close()
-    click.echo(f"{report.count} renditions, {_size(report.size)}, in {where}")
+    store = service.store.primary
+    try:
+        if expire_now:
+            report = expire(store, settings.cache_age, settings.cache_size)
+            click.echo(f"removed {report.removed} renditions ({_size(report.removed_size)})")
+        else:
+            report = survey(store)
+    except StoreUnavailable as err:
+        raise click.ClickException(f"the rendition store is unavailable: {err}") from None
+    finally:
+        service.close()
+    click.echo(f"{report.count} renditions, {_size(report.size)}, in {store.where}")
 
 
 def _size(size: int) -> str:

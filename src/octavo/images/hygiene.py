@@ -1,7 +1,8 @@
 """Keeping a rendition store in bounds: expiry by age, then by total size (LRU).
 
 Expiring is always safe: every page links renditions by URLs that render a
-missing one again on the next request.
+missing one again on the next request. The same rules apply to a bucket, where
+an object's age is that of its last write (S3 keeps no time of last use).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from octavo.images.stores.base import RenditionStore, StoredRendition
@@ -87,25 +90,43 @@ def _tidy(folder: str, now: float) -> None:
 
 
 class Janitor(threading.Thread):
-    """Runs `expire` on a store every `interval` seconds, in the background."""
+    """Runs `expire` on a store every `interval` seconds, in the background, in one process
+    at a time: every worker of every instance runs a Janitor, and each round goes to the
+    one whose `claim()` succeeds (the index's writer lock plus the time of the last round,
+    see ``IndexDatabase.claim_chore``), so the store is walked once per interval in all."""
 
     def __init__(
-        self, store: RenditionStore, interval: float, max_age: float | None, max_size: int | None
+        self,
+        store: RenditionStore,
+        interval: float,
+        max_age: float | None,
+        max_size: int | None,
+        claim: Callable[[], bool],
     ) -> None:
         super().__init__(name="octavo-rendition-janitor", daemon=True)
-        self.store, self.interval = store, interval
+        self.store, self.interval, self.claim = store, interval, claim
         self.max_age, self.max_size = max_age, max_size
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.wait(self.interval):
+        # Asking every quarter interval (with jitter) keeps rounds about `interval` apart
+        # whichever process does them; a claim is one short transaction.
+        poll = min(max(self.interval / 4, 1.0), 600.0)
+        while not self.stopped.wait(poll * random.uniform(0.8, 1.2)):
             try:
+                if not self.claim():
+                    continue
                 report = expire(self.store, self.max_age, self.max_size)
-            except OSError as err:
-                LOG.warning("rendition cleanup failed: %s", err)
+            except Exception as err:  # a background thread must outlive any one failure
+                LOG.warning("rendition cleanup of %s failed: %s", self.store.where, err)
                 continue
             if report.removed:
-                LOG.info("removed %d renditions (%d bytes)", report.removed, report.removed_size)
+                LOG.info(
+                    "removed %d renditions (%d bytes) from %s",
+                    report.removed,
+                    report.removed_size,
+                    self.store.where,
+                )
 
     def stop(self) -> None:
         self.stopped.set()

@@ -25,6 +25,7 @@ from octavo.images.objects import LocalImage, fullsize_args, hidpi_args
 from octavo.images.pipeline import RenderError
 from octavo.images.plan import RenditionPlan
 from octavo.images.references import ImageRef, entry_refs
+from octavo.images.renderer import Produced
 from octavo.images.service import ImageService
 from octavo.images.sources import Source
 from octavo.index.queries import SITE
@@ -84,7 +85,7 @@ def render_missing(
 ) -> PrewarmReport:
     """Render what the store lacks, in the service's worker pool."""
     report = PrewarmReport(total=len(wanted.plans), failed=list(wanted.problems))
-    futures: dict[concurrent.futures.Future[bool], str] = {}
+    futures: dict[concurrent.futures.Future[Produced], str] = {}
     for name, (source, plan) in wanted.plans.items():
         if service.store.exists(name):
             report.present += 1
@@ -94,12 +95,17 @@ def render_missing(
     try:
         for future in concurrent.futures.as_completed(futures):
             try:
-                if future.result():
+                produced = future.result()
+            except (RenderError, OSError) as err:
+                report.failed.append((futures[future], str(err)))
+            else:
+                if not produced.stored:
+                    unstored = f"not stored: {service.store.where} is unavailable"
+                    report.failed.append((futures[future], unstored))
+                elif produced.rendered:
                     report.rendered += 1
                 else:
                     report.present += 1
-            except (RenderError, OSError) as err:
-                report.failed.append((futures[future], str(err)))
             done += 1
             if progress:
                 progress(done, report.total)

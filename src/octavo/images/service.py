@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from octavo.common.protocols import LinkResolver, SiteUrls
 from octavo.images.args import RenditionArgs
@@ -12,10 +13,11 @@ from octavo.images.naming import Namer
 from octavo.images.objects import BaseImage
 from octavo.images.pipeline import RenderError
 from octavo.images.plan import RenditionPlan, make_plan
-from octavo.images.renderer import Renderer
+from octavo.images.renderer import Produced, Renderer
 from octavo.images.settings import ImageSettings
 from octavo.images.sources import Source, SourceCatalog
 from octavo.images.stores.base import RenditionStore
+from octavo.images.stores.guarded import GuardedStore
 from octavo.images.stores.local import LocalStore
 from octavo.images.stores.s3 import S3Store
 from octavo.index.database import IndexDatabase
@@ -25,11 +27,24 @@ class SourceGone(LookupError):
     """No current file has the content a rendition name asks for."""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """How ``/_img/<name>`` answers: a redirect to `url`, or the rendition's `data`."""
+
+    url: str | None = None
+    data: bytes | None = None
+
+
 def make_store(settings: ImageSettings) -> RenditionStore:
     if settings.store == "s3":
         assert settings.s3_bucket
         return S3Store(
-            settings.s3_bucket, settings.s3_prefix, settings.s3_endpoint, settings.s3_region
+            settings.s3_bucket,
+            settings.s3_prefix,
+            settings.s3_endpoint,
+            settings.s3_region,
+            timeout=settings.store_timeout,
+            acl=settings.s3_acl,
         )
     return LocalStore(settings.local_folder)
 
@@ -55,7 +70,9 @@ class ImageService:
         self.catalog = SourceCatalog(settings.content_folder, index, settings.max_source_pixels)
         self.namer = Namer(settings.secret_key)
         self.assets = AssetNames(settings.secret_key)
-        self.store = store or make_store(settings)
+        self.store = GuardedStore(
+            store or make_store(settings), settings.store_retry, settings.spill_size
+        )
         self.renderer = Renderer(
             self.store,
             self.namer,
@@ -102,23 +119,43 @@ class ImageService:
             return self.urls.static(target[1:], absolute)
         return self.urls.absolutize(target) if absolute else target
 
-    def fetch(self, name: str) -> RenditionPlan:
-        """Make sure the rendition `name` is stored, rendering it if needed.
+    def fetch(self, name: str) -> Produced:
+        """The rendition `name`: read from the store, else rendered now (and stored when
+        the store can take it). The store is asked every time: what it held a moment
+        ago may be gone (a wiped bucket, expiry), and then it is simply rendered again.
 
         Raises BadName/BadSignature (a name this site did not issue), SourceGone,
         RenderError (the source cannot be rendered) or RenderBusy.
         """
         plan = self.namer.parse(name)
-        if self.store.exists(name):
-            return plan
+        found = self.store.lookup(name)
+        if found is not None:
+            return Produced(found[0], rendered=False, stored=found[1])
         source = self.catalog.locate(plan.digest)
         if source is None:
             raise SourceGone(f"no image with content {plan.digest}")
         x1, y1, x2, y2 = plan.box
         if not (0 <= x1 < x2 <= source.width and 0 <= y1 < y2 <= source.height):
             raise RenderError(f"box {plan.box} is outside {source.relpath}")
-        self.renderer.ensure(source, plan, self.settings.render_timeout)
-        return plan
+        return self.renderer.produce(source, plan, self.settings.render_timeout)
+
+    def deliver(self, name: str) -> Delivery:
+        """What ``/_img/<name>`` answers (same errors as `fetch`).
+
+        A redirect to the store's public URL once the store answered that it holds
+        the rendition (rendered first if needed); otherwise, and when the store cannot
+        take it, the bytes from here. When pages link a bucket's public URL directly,
+        ``/_img/`` is where its misses come back: it never redirects there.
+        """
+        self.namer.parse(name)
+        public = self.store_url(name)
+        direct_bucket = self.settings.store == "s3" and self.settings.link_direct
+        if public is None or direct_bucket:
+            return Delivery(data=self.fetch(name).data)
+        if self.store.exists(name):
+            return Delivery(url=public)
+        produced = self.fetch(name)
+        return Delivery(url=public) if produced.stored else Delivery(data=produced.data)
 
     def close(self) -> None:
         self.renderer.shutdown()

@@ -7,6 +7,7 @@ plain data, so the images package never needs Flask to know how it is configured
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,14 +22,25 @@ IMAGE_DEFAULTS: dict[str, Any] = {
     # S3 default: none (renditions are served through the site's /_img/ route).
     "image_store_url": None,
     # Link pages straight to image_store_url? Only safe when a miss there reaches the
-    # site's /_img/<name> (the site itself, a CDN with the site as origin, or an S3
-    # website redirect rule). None: yes for the local store, no for S3.
+    # site's /_img/<name> (a CDN with the site as origin, or a bucket website whose 404s
+    # redirect there); refused for a bucket's S3 API URL. None: yes for the local store
+    # (its static URL renders misses), no for S3 (pages link /_img/<name>).
     "image_link_direct": None,
     "image_s3_bucket": None,
     "image_s3_prefix": "_img/",
     # S3-compatible endpoint (MinIO, R2, SeaweedFS...); None means AWS itself.
     "image_s3_endpoint": None,
     "image_s3_region": None,
+    # Canned ACL for uploaded renditions ("public-read" when image_store_url is the bucket
+    # itself without a bucket policy); None sends none, so the bucket's policy decides.
+    "image_s3_acl": None,
+    # Seconds to connect to, and to wait for an answer from, the rendition store. A store
+    # slower than this is skipped: the request renders and serves the rendition itself.
+    "image_store_timeout": 2.0,
+    # Longest wait between two tries of an unavailable store (the wait doubles from 1 s).
+    "image_store_retry": 30.0,
+    # Bytes of renditions each process keeps in memory while the store is unavailable.
+    "image_spill_size": 64 * 1024 * 1024,
     # Largest source image rendered (width x height); larger ones are refused.
     "image_max_source_pixels": 64_000_000,
     # Longest side of any rendition; larger requests are scaled down to fit.
@@ -40,8 +52,8 @@ IMAGE_DEFAULTS: dict[str, Any] = {
     "image_draft_tolerance": 0.9,
     # Seconds a request waits for its rendition before answering 503.
     "image_render_timeout": 60,
-    # Total size of the local store in bytes; the least recently used renditions
-    # beyond it are removed by the cleanup. None: no limit.
+    # Total size of the store in bytes; the least recently used renditions (S3: the
+    # least recently written) beyond it are removed by the cleanup. None: no limit.
     "image_cache_size": None,
 }
 
@@ -63,6 +75,10 @@ class ImageSettings:
     s3_prefix: str
     s3_endpoint: str | None
     s3_region: str | None
+    s3_acl: str | None
+    store_timeout: float
+    store_retry: float
+    spill_size: int
     max_source_pixels: int
     max_size: int
     draft_tolerance: float
@@ -98,9 +114,12 @@ def image_settings(
         raise ValueError(f"image_store must be 'local' or 's3', not {store!r}")
     if store == "s3" and not merged["image_s3_bucket"]:
         raise ValueError("image_store 's3' needs image_s3_bucket")
+    store_url = _strip_slash(merged["image_store_url"])
     link_direct = merged["image_link_direct"]
     if link_direct is None:
         link_direct = store == "local"
+    elif link_direct and store == "s3":
+        _check_direct_links(store_url, merged["image_s3_endpoint"])
     subdir = str(merged.get("image_output_subdir") or "_img").strip("/")
     threads = merged.get("image_render_threads") or os.cpu_count() or 1
     return ImageSettings(
@@ -111,12 +130,16 @@ def image_settings(
         lock_folder=os.path.join(work_folder, "render-locks"),
         secret_key=secret_key,
         store=store,
-        store_url=_strip_slash(merged["image_store_url"]),
-        link_direct=bool(link_direct) and (store == "local" or bool(merged["image_store_url"])),
+        store_url=store_url,
+        link_direct=bool(link_direct),
         s3_bucket=merged["image_s3_bucket"],
         s3_prefix=str(merged["image_s3_prefix"] or ""),
         s3_endpoint=merged["image_s3_endpoint"],
         s3_region=merged["image_s3_region"],
+        s3_acl=merged["image_s3_acl"] or None,
+        store_timeout=_positive(merged, "image_store_timeout"),
+        store_retry=_positive(merged, "image_store_retry"),
+        spill_size=int(merged["image_spill_size"] or 0),
         max_source_pixels=int(merged["image_max_source_pixels"]),
         max_size=int(merged["image_max_size"]),
         draft_tolerance=min(1.0, max(0.5, float(merged["image_draft_tolerance"]))),
@@ -127,6 +150,35 @@ def image_settings(
         cache_size=int(merged["image_cache_size"]) if merged["image_cache_size"] else None,
         layout=dict(merged.get("layout") or {}),
     )
+
+
+def _check_direct_links(store_url: str | None, endpoint: str | None) -> None:
+    """Refuse direct links to a bucket that cannot send a miss back to the site."""
+    if not store_url:
+        raise ValueError(
+            "image_link_direct with image_store 's3' needs image_store_url (the CDN or "
+            "bucket website URL pages link to); without it pages link /_img/"
+        )
+    host = urllib.parse.urlsplit(store_url).hostname or ""
+    api = (endpoint and store_url.startswith(endpoint.rstrip("/"))) or (
+        host.endswith(".amazonaws.com") and "s3-website" not in host
+    )
+    if api:
+        raise ValueError(
+            f"image_link_direct with image_store_url {store_url!r}, the bucket's S3 API: "
+            "a rendition removed from the bucket (a wipe, expiry) would be a dead image in "
+            "every page that links it, because the S3 API cannot send a miss back to the "
+            "site. Leave image_link_direct unset (pages link /_img/, which redirects to "
+            "image_store_url once the object is there), or point image_store_url at a CDN "
+            "or bucket website whose misses reach /_img/<name> (docs/renditions.md)"
+        )
+
+
+def _positive(values: Mapping[str, Any], key: str) -> float:
+    value = float(values[key])
+    if value <= 0:
+        raise ValueError(f"{key} must be a positive number of seconds, not {values[key]!r}")
+    return value
 
 
 def _strip_slash(url: str | None) -> str | None:

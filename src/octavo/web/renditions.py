@@ -2,21 +2,29 @@
 
 ``register_renditions(app)`` wires one site's ImageService into the app and adds:
 
-* ``/_img/<name>`` (endpoint ``get_image``, as in Publ): renders the rendition
-  if the store lacks it, then redirects to the store's URL, or sends the bytes
-  when the store has no public URL;
+* ``/_img/<name>`` (endpoint ``get_image``, as in Publ): the rendition's bytes,
+  read from the store or rendered on the spot, or a redirect to the store's URL
+  (see ``ImageService.deliver``);
 * ``<static_url_path>/<image_output_subdir>/<name>`` (local store): the file when
   it exists, else rendered first, so a page linking the static URL directly
   never shows a dead image, even after the folder was wiped;
 * ``/_file/<name>`` (endpoint ``asset``) and ``/_`` (endpoint ``chit``).
 
-Bad names answer 400, unknown sources 404, unrenderable sources 422: never 500.
+Bad names answer 400, unknown sources 404, unrenderable sources 422, a render
+pool saturated past ``image_render_timeout`` 503: never 500, and never an error
+because the store is slow, unreachable or was emptied.
+
+The store's cleanup (``image_cache_*``) starts with the first request a process
+serves, so CLI commands never run one; each round goes to one process of all.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import flask
 from flask.typing import ResponseReturnValue
@@ -27,15 +35,19 @@ from octavo.images.hygiene import Janitor
 from octavo.images.naming import BadName
 from octavo.images.pipeline import RenderError, content_type
 from octavo.images.renderer import RenderBusy
-from octavo.images.service import ImageService, SourceGone
+from octavo.images.service import Delivery, ImageService, SourceGone
 from octavo.images.settings import ImageSettings, image_settings
 from octavo.images.stores.base import IMMUTABLE
 from octavo.web import urls
 
 LOG = logging.getLogger(__name__)
 EXTENSION = "octavo.images"
-#: How long browsers and CDNs may keep a redirect to a stored rendition.
+JANITOR = "octavo.images.janitor"
+#: How long browsers and CDNs may keep a redirect to the local store's URL (which
+#: renders a missing file). A redirect to a bucket is not kept: the object may go.
 REDIRECT_MAX_AGE = 3600
+T = TypeVar("T")
+_janitor_guard = threading.Lock()
 #: A 1x1 transparent GIF.
 CHIT = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
@@ -98,27 +110,49 @@ def register_renditions(app: Any, links: LinkResolver | None = None) -> ImageSer
     if settings.store == "local" and settings.static_url_path.startswith("/"):
         prefix = f"{settings.static_url_path.rstrip('/')}/{settings.output_subdir}"
         app.add_url_rule(f"{prefix}/<path:name>", "stored_rendition", _stored)
-        if settings.cache_interval and (settings.cache_age or settings.cache_size):
-            Janitor(
-                service.store, settings.cache_interval, settings.cache_age, settings.cache_size
-            ).start()
+    if settings.cache_interval and (settings.cache_age or settings.cache_size):
+        app.before_request(_start_janitor)
     return service
+
+
+def _start_janitor() -> None:
+    """Start this process's cleanup thread, once (after a fork too)."""
+    app = flask.current_app
+    running = app.extensions.get(JANITOR)
+    if running is not None and running[0] == os.getpid():
+        return
+    with _janitor_guard:
+        running = app.extensions.get(JANITOR)
+        if running is not None and running[0] == os.getpid():
+            return
+        settings = _service().settings
+        index = app.index  # type: ignore[attr-defined]
+        interval = settings.cache_interval or 0.0
+        janitor = Janitor(
+            _service().store.primary,
+            interval,
+            settings.cache_age,
+            settings.cache_size,
+            claim=lambda: bool(index.claim_chore("rendition-cleanup", interval)),
+        )
+        janitor.start()
+        app.extensions[JANITOR] = (os.getpid(), janitor)
 
 
 def _service() -> ImageService:
     return images_for(flask.current_app)
 
 
-def _ensure(name: str) -> None:
-    """Render `name` if missing, turning every failure into a 4xx (503 when busy)."""
+def _answer(produce: Callable[[], T]) -> T:
+    """The result of `produce`, every failure turned into a 4xx (503 when busy)."""
     try:
-        _service().fetch(name)
+        return produce()
     except BadName as err:
         flask.abort(400, str(err))
     except SourceGone as err:
         flask.abort(404, str(err))
     except (RenderError, ImageArgError) as err:
-        LOG.warning("cannot render %s: %s", name, err)
+        LOG.warning("cannot render: %s", err)
         flask.abort(422, str(err))
     except RenderBusy as err:
         response = flask.make_response(str(err), 503)
@@ -127,34 +161,42 @@ def _ensure(name: str) -> None:
 
 
 def _get_image(render_spec: str) -> ResponseReturnValue:
-    _ensure(render_spec)
     service = _service()
-    public = service.store_url(render_spec)
-    if public is not None:
-        response = flask.redirect(public, 302)
-        response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+    delivery: Delivery = _answer(lambda: service.deliver(render_spec))
+    if delivery.url is not None:
+        response = flask.redirect(delivery.url, 302)
+        lasting = service.settings.store == "local"
+        response.headers["Cache-Control"] = (
+            f"public, max-age={REDIRECT_MAX_AGE}" if lasting else "no-cache"
+        )
         return response
-    data = service.store.read(render_spec)
-    if data is None:  # removed between the render and now
-        flask.abort(503)
-    response = flask.make_response(data)
-    response.headers["Content-Type"] = content_type(render_spec.rsplit(".", 1)[-1])
-    response.headers["Cache-Control"] = IMMUTABLE
-    response.set_etag(render_spec.rsplit("_", 1)[-1].split(".")[0])
-    return response.make_conditional(flask.request)
+    assert delivery.data is not None
+    return _bytes_response(render_spec, delivery.data)
 
 
 def _stored(name: str) -> ResponseReturnValue:
-    store = _service().store
-    if not store.exists(name):
-        _ensure(name)
-    path = store.file_path(name)
-    if path is None:
-        flask.abort(404)
-    store.touch(name)
-    response = flask.send_file(path, conditional=True, max_age=31536000)
+    """The local store's static URL: the file, else the rendition rendered now."""
+    service = _service()
+    path = service.store.file_path(name)
+    if path is not None and os.path.isfile(path):
+        try:
+            response = flask.send_file(path, conditional=True, max_age=31536000)
+        except FileNotFoundError:  # removed since (expiry, a wipe)
+            pass
+        else:
+            service.store.touch(name)
+            response.headers["Cache-Control"] = IMMUTABLE
+            return response
+    produced = _answer(lambda: service.fetch(name))
+    return _bytes_response(name, produced.data)
+
+
+def _bytes_response(name: str, data: bytes) -> ResponseReturnValue:
+    response = flask.make_response(data)
+    response.headers["Content-Type"] = content_type(name.rsplit(".", 1)[-1])
     response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    response.set_etag(name.rsplit("_", 1)[-1].split(".")[0])
+    return response.make_conditional(flask.request)
 
 
 def _asset(filename: str) -> ResponseReturnValue:

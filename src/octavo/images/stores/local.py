@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 
-from octavo.images.stores.base import StoredRendition
+from octavo.images.stores.base import StoredRendition, StoreUnavailable
 
 #: A rendition's mtime is refreshed on use at most this often (it drives expiry).
 TOUCH_INTERVAL = 3600.0
@@ -19,6 +19,7 @@ class LocalStore:
 
     def __init__(self, folder: str) -> None:
         self.folder = os.path.abspath(folder)
+        self.where = self.folder
 
     def file_path(self, name: str) -> str | None:
         path = os.path.normpath(os.path.join(self.folder, name))
@@ -33,13 +34,20 @@ class LocalStore:
         if path is None:
             raise ValueError(f"bad rendition name {name!r}")
         folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        except OSError as err:
+            raise StoreUnavailable(f"cannot write in {folder}: {err}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(temp, 0o644)
             os.replace(temp, path)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise StoreUnavailable(f"cannot write {path}: {err}") from None
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
@@ -47,11 +55,15 @@ class LocalStore:
 
     def read(self, name: str) -> bytes | None:
         path = self.file_path(name)
-        try:
-            with open(path or "", "rb") as fh:
-                return fh.read()
-        except OSError:
+        if path is None:
             return None
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        except OSError as err:
+            raise StoreUnavailable(f"cannot read {path}: {err}") from None
 
     def touch(self, name: str) -> None:
         path = self.file_path(name)
@@ -76,3 +88,11 @@ class LocalStore:
                     stat = os.stat(path)
                     name = os.path.relpath(path, self.folder).replace(os.sep, "/")
                     yield StoredRendition(name, stat.st_size, stat.st_mtime)
+
+    def probe(self) -> None:
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+        except OSError as err:
+            raise StoreUnavailable(f"cannot create {self.folder}: {err}") from None
+        if not os.access(self.folder, os.W_OK | os.X_OK):
+            raise StoreUnavailable(f"{self.folder} is not writable")
