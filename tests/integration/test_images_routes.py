@@ -142,7 +142,9 @@ def test_s3_store_with_a_public_url_redirects_there(site, request):
     assert response.status_code == 302
     assert response.headers["Location"] == f"{public}/{url[len('/_img/') :]}"
     key = "_img/" + response.headers["Location"][len(public) + 1 :]
-    stored = images_for(app).store.primary.client.get_object(Bucket=config["image_s3_bucket"], Key=key)
+    stored = images_for(app).store.primary.client.get_object(
+        Bucket=config["image_s3_bucket"], Key=key
+    )
     assert opened(stored["Body"].read()).size == (64, 48)
     images_for(app).close()
 

@@ -22,6 +22,7 @@ from octavo.sync.service import SyncService
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
+from octavo.web.health import register_health
 from octavo.web.links import SiteLinks
 from octavo.web.login_links import login_globals, register_login_routes
 from octavo.web.renditions import register_renditions
@@ -144,6 +145,7 @@ class Octavo(flask.Flask):
             register_renditions(self, links=SiteLinks())
         except ValueError as err:  # e.g. image_store='s3' without a bucket
             raise _fail(str(err)) from None
+        register_health(self)
         self.register_error_handler(Exception, handle_exception)
         self.teardown_appcontext(close_request_index)
 
