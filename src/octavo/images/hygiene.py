@@ -111,7 +111,7 @@ class Janitor(threading.Thread):
     def run(self) -> None:
         # Asking every quarter interval (with jitter) keeps rounds about `interval` apart
         # whichever process does them; a claim is one short transaction.
-        poll = min(max(self.interval / 4, 1.0), 600.0)
+        poll = min(max(self.interval / 4, 0.1), 600.0)
         while not self.stopped.wait(poll * random.uniform(0.8, 1.2)):
             try:
                 if not self.claim():
