@@ -194,10 +194,14 @@ def test_emptied_bucket_under_a_cached_page(bench):
     html = cached_page(first)
     urls = image_urls(html)
     load = Load()
+    cold = load.get(first.test_client(), urls[0])
     for app in (first, second):  # both instances have served (and seen) every object
         for url in urls:
             load.get(app.test_client(), url)
+    warm = load.get(second.test_client(), urls[0])
     assert not load.failures and len(bench.stored_keys()) == len(urls)
+    record(bench.server, "none: first request (render, store)", "200", cold)
+    record(bench.server, "none: object in the store", "200", warm)
     assert bench.server.wipe(bench.prefix) == len(urls)
     after = Load()
     first_latency = after.get(second.test_client(), urls[0])
@@ -239,10 +243,12 @@ def test_store_stopped_mid_load_and_started_again(bench, caplog):
                 outage.get(app.test_client(), url)
         assert ready(app)["rendition_store"] == "degraded"
         bench.server.start()
-        deadline = time.monotonic() + 30
+        back = time.monotonic()
+        deadline = back + 30
         while ready(app)["rendition_store"] != "ok":
             assert time.monotonic() < deadline, "the store was never used again"
             time.sleep(0.2)
+        back = time.monotonic() - back
         time.sleep(0.5)
     finally:
         stop.set()
@@ -257,6 +263,7 @@ def test_store_stopped_mid_load_and_started_again(bench, caplog):
     warnings = [r for r in caplog.records if "unavailable" in r.getMessage()]
     assert 1 <= len(warnings) <= 3, [r.getMessage() for r in warnings]  # rate-limited
     record(bench.server, "S3 endpoint stopped", "200 from the request's own render", first_latency)
+    record(bench.server, "S3 endpoint back (time until used again)", "store ok", back)
 
 
 def test_slow_store_is_used_until_it_is_too_slow(bench):

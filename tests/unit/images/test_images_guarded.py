@@ -81,6 +81,17 @@ def test_failure_spills_then_back_off_doubles_up_to_the_limit(guarded, folder, c
     assert waits == [FIRST_RETRY, 2.0, 4.0, 8.0, 8.0, 8.0]
 
 
+def test_calls_already_under_way_do_not_stretch_the_back_off(clock):
+    breaker = Breaker(max_retry=30.0, clock=clock)
+    for _ in range(10):  # ten requests were talking to the store when it went down
+        breaker.failed(StoreUnavailable("connection reset"), "s3://b/")
+    assert breaker.retry_in() == FIRST_RETRY
+    clock.now += FIRST_RETRY
+    assert breaker.allow()
+    breaker.failed(StoreUnavailable("refused"), "s3://b/")  # the retry failed: wait longer
+    assert breaker.retry_in() == 2.0
+
+
 def test_a_degraded_store_is_not_asked_until_the_retry_time(guarded, folder, clock):
     break_folder(folder)
     guarded.put(NAME, b"bytes", "image/png")

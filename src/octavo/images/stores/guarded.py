@@ -25,8 +25,10 @@ LOG = logging.getLogger(__name__)
 WARN_INTERVAL = 60.0
 #: The first retry after a failure; each further failure doubles the wait.
 FIRST_RETRY = 1.0
-#: A readiness check asks a healthy store again when it was last heard from this long ago.
+#: A readiness check asks a healthy store again when it was last heard from this long ago,
+#: and waits at most this long for the answer (a slow answer lands in the next check).
 CHECK_INTERVAL = 10.0
+CHECK_WAIT = 0.5
 
 
 class Spill:
@@ -92,6 +94,7 @@ class Breaker:
         self.last_ok = clock()
         self._backoff = 0.0
         self._retry_at = 0.0
+        self._probing = False
         self._warned_at: float | None = None
         self._unwarned = 0
         self._lock = threading.Lock()
@@ -112,6 +115,7 @@ class Breaker:
             if now < self._retry_at:
                 return False
             self._retry_at = now + self._backoff  # the others wait while this one tries
+            self._probing = True
             return True
 
     def succeeded(self, where: str) -> None:
@@ -121,15 +125,21 @@ class Breaker:
         with self._lock:
             was, self.error = self.error, None
             self._backoff, self._warned_at, self._unwarned = 0.0, None, 0
+            self._probing = False
         if was is not None:
             LOG.warning("rendition store %s is reachable again", where)
 
     def failed(self, err: Exception, where: str) -> None:
+        """Note a failure. Only the first one and failed retries move the next retry:
+        calls that were under way when the store went down fail too, and must not
+        stretch the back-off."""
         with self._lock:
             now = self.clock()
+            if self.healthy or self._probing:
+                self._backoff = min(self.max_retry, self._backoff * 2 or FIRST_RETRY)
+                self._retry_at = now + self._backoff
+                self._probing = False
             self.error = str(err) or type(err).__name__
-            self._backoff = min(self.max_retry, self._backoff * 2 or FIRST_RETRY)
-            self._retry_at = now + self._backoff
             if self._warned_at is not None and now - self._warned_at < WARN_INTERVAL:
                 self._unwarned += 1
                 return
@@ -152,6 +162,8 @@ class GuardedStore:
         self.where = store.where
         self.breaker = Breaker(max_retry)
         self.spill = Spill(spill_bytes)
+        self._probe: threading.Thread | None = None
+        self._probe_guard = threading.Lock()
 
     def _call(self, action: Callable[[], object]) -> tuple[bool, object]:
         """(True, result) when the store answered; (False, None) when it was skipped or failed."""
@@ -210,10 +222,19 @@ class GuardedStore:
         self.primary.probe()
 
     def check(self) -> StoreState:
-        """The store's state for a readiness check, asking it when due (not more often)."""
+        """The store's state for a readiness check. When due, the store is asked (once at
+        a time, in the background); the answer counts if it comes within CHECK_WAIT."""
         breaker = self.breaker
         if not breaker.healthy or breaker.clock() - breaker.last_ok > CHECK_INTERVAL:
-            self._call(self.primary.probe)
+            with self._probe_guard:
+                probe = self._probe
+                if probe is None or not probe.is_alive():
+                    probe = threading.Thread(
+                        target=self._call, args=(self.primary.probe,), daemon=True
+                    )
+                    probe.start()
+                    self._probe = probe
+            probe.join(CHECK_WAIT)
         return StoreState(
             "ok" if breaker.healthy else "degraded",
             self.where,
