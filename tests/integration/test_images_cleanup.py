@@ -1,9 +1,10 @@
 """The rendition cleanup runs in one process at a time, and never in a CLI command.
 
 Every serving process starts a cleanup thread with its first request; each
-round is claimed through the index (its writer lock and the time of the last
-round), so however many workers and instances share the index, the store is
-walked about once per ``image_cache_interval``.
+round is claimed through the index (``octavo.index.tasks``: its writer lock and
+the time of the last round, tested on every backend there), so however many
+workers and instances share the index, the store is walked about once per
+``image_cache_interval``.
 """
 
 from __future__ import annotations
@@ -22,26 +23,6 @@ from octavo.web.renditions import JANITOR, images_for
 from tests.unit.images.synthetic import quadrants, write
 
 QUIET = {"index_enable_watchdog": False, "index_rescan_interval": 0, "secret_key": "s3cret"}
-
-
-@pytest.mark.backends
-def test_a_chore_goes_to_one_process_per_interval(index_db, db_url, tmp_path):
-    from sqlalchemy.engine import make_url
-
-    from octavo.index.database import IndexDatabase
-
-    other = IndexDatabase(make_url(db_url), lock_file=str(tmp_path / "index.lock"))
-    try:
-        assert index_db.claim_chore("cleanup", every=3600) is True
-        assert other.claim_chore("cleanup", every=3600) is False  # done just now
-        assert index_db.claim_chore("cleanup", every=3600) is False
-        assert other.claim_chore("another", every=3600) is True  # chores are separate
-        time.sleep(0.3)
-        assert other.claim_chore("cleanup", every=0.2) is True  # due again
-        with index_db.writing(wait=0):  # a process holding the writer lock (a scan)
-            assert other.claim_chore("third", every=0.1) is False
-    finally:
-        other.dispose()
 
 
 @pytest.fixture

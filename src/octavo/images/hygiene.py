@@ -93,7 +93,7 @@ class Janitor(threading.Thread):
     """Runs `expire` on a store every `interval` seconds, in the background, in one process
     at a time: every worker of every instance runs a Janitor, and each round goes to the
     one whose `claim()` succeeds (the index's writer lock plus the time of the last round,
-    see ``IndexDatabase.claim_chore``), so the store is walked once per interval in all."""
+    see ``octavo.index.tasks``), so the store is walked once per interval in all."""
 
     def __init__(
         self,

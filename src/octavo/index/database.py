@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
 from octavo.index import schema
-from octavo.index.lock import LockBusy, writer_lock
+from octavo.index.lock import writer_lock
 from octavo.index.queries import Reader, Viewer
 from octavo.index.schema import Tables, build_tables, meta_table
 
@@ -134,23 +134,6 @@ class IndexDatabase:
         """Hold the writer lock (see :mod:`octavo.index.lock`)."""
         with writer_lock(self.engine, self.lock_file, wait):
             yield
-
-    def claim_chore(self, name: str, every: float) -> bool:
-        """Should this process do the periodic chore `name` (e.g. the rendition cleanup)
-        now? True for one process among all that share the index: the one that takes the
-        writer lock without waiting and finds the chore last done `every` seconds ago or
-        more; it records the time before it answers."""
-        key = f"chore:{name}"
-        try:
-            with self.writing(wait=0.0), self.engine.begin() as conn:
-                last = _read_meta(conn, key)
-                now = time.time()
-                if last is not None and now - float(last) < every:
-                    return False
-                _write_meta(conn, key, repr(now))
-                return True
-        except LockBusy:
-            return False
 
     def create_generation(self) -> Tables:
         """Create an empty table set beside the live one (caller holds the writer lock)."""

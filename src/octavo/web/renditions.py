@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -38,11 +39,15 @@ from octavo.images.renderer import RenderBusy
 from octavo.images.service import Delivery, ImageService, SourceGone
 from octavo.images.settings import ImageSettings, image_settings
 from octavo.images.stores.base import IMMUTABLE
+from octavo.index import tasks
+from octavo.index.lock import LockBusy
 from octavo.web import urls
 
 LOG = logging.getLogger(__name__)
 EXTENSION = "octavo.images"
 JANITOR = "octavo.images.janitor"
+#: The name the cleanup's rounds are claimed under (``octavo.index.tasks``).
+CLEANUP_TASK = "rendition-cleanup"
 #: How long browsers and CDNs may keep a redirect to the local store's URL (which
 #: renders a missing file). A redirect to a bucket is not kept: the object may go.
 REDIRECT_MAX_AGE = 3600
@@ -128,12 +133,19 @@ def _start_janitor() -> None:
         settings = _service().settings
         index = app.index  # type: ignore[attr-defined]
         interval = settings.cache_interval or 0.0
+
+        def claim() -> bool:
+            try:
+                return tasks.claim_run(index, CLEANUP_TASK, interval, time.time(), 0.0) is None
+            except LockBusy:  # a scan, or another process's claim: not this round
+                return False
+
         janitor = Janitor(
             _service().store.primary,
             interval,
             settings.cache_age,
             settings.cache_size,
-            claim=lambda: bool(index.claim_chore("rendition-cleanup", interval)),
+            claim=claim,
         )
         janitor.start()
         app.extensions[JANITOR] = (os.getpid(), janitor)
