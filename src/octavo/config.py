@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL
 
@@ -64,6 +65,9 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     "index_write_back": False,
     # Scan (or build) the index when the app starts.
     "index_scan_on_start": True,
+    # The scheme and host absolute links use instead of the request's Host header;
+    # SITE_URL in the environment is used when this is unset.
+    "site_url": None,
     # Rendition stores, caps and rendering (see octavo.images.settings).
     **IMAGE_DEFAULTS,
     # Feeds imported into entry files on a schedule (see docs/syndication.md).
@@ -88,6 +92,7 @@ class SiteConfig:
     timezone: dt.tzinfo
     database_url: URL
     secret_key: str
+    site_url: str | None
     write_back: bool
     scan_on_start: bool
     watch: bool
@@ -137,6 +142,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         secret_key=_secret_key(
             values["secret_key"], index_folder, url.get_backend_name() != "sqlite"
         ),
+        site_url=_site_url(values["site_url"] or os.environ.get("SITE_URL")),
         write_back=bool(values["index_write_back"]),
         scan_on_start=bool(values["index_scan_on_start"]),
         watch=bool(values["index_enable_watchdog"]),
@@ -144,6 +150,27 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         wait_time=float(values["index_wait_time"] or 0),
         values=values,
     )
+
+
+def _site_url(value: Any) -> str | None:
+    """``scheme://host[:port]`` without a trailing slash; the path under which the app
+    is mounted comes from the server (SCRIPT_NAME), as for every other URL."""
+    if not value:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            f"site_url must be http(s)://host[:port], like 'https://example.com', not {value!r} "
+            "(config key 'site_url' or $SITE_URL)"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 class Signer:
@@ -17,4 +20,8 @@ class Signer:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[: self.length]
 
     def valid(self, text: str, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(text), signature)
+        """Whether `signature` is this signer's for `text`; anything not shaped like one
+        (any length, any character, from a URL) is simply not."""
+        if len(signature) != self.length or not _HEX.fullmatch(signature):
+            return False
+        return hmac.compare_digest(self.sign(text).encode("ascii"), signature.encode("ascii"))

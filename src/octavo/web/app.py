@@ -19,6 +19,7 @@ from octavo.index.scanner import Scanner
 from octavo.index.urls import DatabaseConfigError
 from octavo.markup.filters import first_paragraph, strip_html
 from octavo.sync.service import SyncService
+from octavo.web import urls
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
@@ -26,6 +27,7 @@ from octavo.web.health import register_health
 from octavo.web.links import SiteLinks
 from octavo.web.login_links import login_globals, register_login_routes
 from octavo.web.renditions import register_renditions
+from octavo.web.request import SiteRequest
 from octavo.web.routes import register_routes
 from octavo.web.site_cache import VersionedCache
 from octavo.web.template_api import template_globals
@@ -66,6 +68,8 @@ class StartupError(SystemExit):
 
 class Octavo(flask.Flask):
     """A Publ-compatible site: ``app = Octavo(__name__, config)``."""
+
+    request_class = SiteRequest
 
     def __init__(
         self, import_name: str, config: Mapping[str, Any] | None = None, **flask_kwargs: Any
@@ -148,6 +152,32 @@ class Octavo(flask.Flask):
         register_health(self)
         self.register_error_handler(Exception, handle_exception)
         self.teardown_appcontext(close_request_index)
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Flask's ``url_for``; in a request, absolute URLs start at the configured
+        ``site_url`` (templates calling ``url_for(..., _external=True)`` included)."""
+        if not (_external and self.site.site_url and flask.has_request_context()):
+            return super().url_for(
+                endpoint,
+                _anchor=_anchor,
+                _method=_method,
+                _scheme=_scheme,
+                _external=_external,
+                **values,
+            )
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
+        url = urls.absolutize(path)
+        return url if _scheme is None else _scheme + url[url.index(":") :]
 
     def path_alias_regex(self, regex: str) -> Callable[[RegexHandler], RegexHandler]:
         """Decorator for ``func(match) -> (url, permanent)``, tried on paths matching `regex`."""

@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
+from octavo.web import urls
 from octavo.web.aliases import handle_alias
 from octavo.web.context import IndexUnready
 from octavo.web.objects.category import Category, category_exists
@@ -39,8 +40,8 @@ def handle_exception(error: Exception) -> Response:
             return aliased
     if isinstance(error, InvalidView):  # e.g. ?id= naming no entry (Publ: InvalidQueryError)
         error = BadRequest(str(error))
-    if isinstance(error, RequestRedirect):
-        return error.get_response()  # e.g. the router's redirect for `//` in a path
+    if isinstance(error, RequestRedirect):  # e.g. the router's redirect for `//` in a path
+        return flask.redirect(urls.rebased(error.new_url), error.code)
     if not isinstance(error, HTTPException):
         _log_failure(error)
         return error_page(500, InternalServerError().name, error)

@@ -13,7 +13,7 @@ import flask
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from octavo.web.objects.proxy import CallableProxy
+from octavo.web.objects.proxy import CallableProxy, LiveProxy
 
 
 def _auth_url(endpoint: str) -> CallableProxy:
@@ -22,7 +22,7 @@ def _auth_url(endpoint: str) -> CallableProxy:
             redir = flask.request.full_path.lstrip("/").rstrip("?")
         return flask.url_for(endpoint, redir=redir.lstrip("/") or None, _external=absolute, **query)
 
-    return CallableProxy(build)
+    return LiveProxy(build)
 
 
 def login_globals() -> dict[str, Any]:

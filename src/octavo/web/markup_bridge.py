@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from octavo.content.fingerprint import digest
 from octavo.markup.context import EntryContext
+from octavo.web import urls
 from octavo.web.context import request_index
 from octavo.web.links import SiteLinks
 from octavo.web.renditions import images_for
@@ -49,7 +50,7 @@ def section_markup(
         ),
         layout=site.get("layout") or {},
         markdown_extensions=site.get("markdown_extensions"),
-        scope=(request_index().version, flask.request.url_root),
+        scope=(request_index().version, urls.site_root()),
     )
 
 

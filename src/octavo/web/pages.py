@@ -42,7 +42,7 @@ def category_page(category: str, template: str | None, via_alias: bool = False) 
     if found is None:
         nested = f"{category}/{name}" if category else name
         if template and category_exists(nested):
-            return flask.redirect(urls.category_url(nested, None, **_query_args()), 301)
+            return flask.redirect(urls.with_query(urls.category_url(nested, None)), 301)
         raise NotFound(f"No such view '{name}'")
     view = View.load({"category": category, **view_spec_from_args()})
     return render_page(found, category=cat, view=view)
@@ -72,10 +72,6 @@ def _entry_id_arg(value: str) -> int:
     return int(value)
 
 
-def _query_args() -> dict[str, Any]:
-    return {k: v if len(v) > 1 else v[0] for k, v in flask.request.args.lists()}
-
-
 def entry_page(
     entry_id: int, category: str | None = None, slug_text: str | None = None
 ) -> Response:
@@ -94,7 +90,7 @@ def entry_page(
         aliased = handle_alias(flask.request.path)
         if aliased is not None:
             return aliased
-        return flask.redirect(_with_query(canonical), 301)
+        return flask.redirect(urls.with_query(canonical), 301)
     return _render_entry(entry, category or "", None)
 
 
@@ -156,11 +152,6 @@ def _render_entry(entry: Entry, request_category: str, alias_template: str | Non
 
 def _segments(path: str) -> list[str]:
     return [unquote(part) for part in path.split("/") if part]
-
-
-def _with_query(url: str) -> str:
-    query = flask.request.query_string.decode("utf-8", "replace")
-    return f"{url}?{query}" if query else url
 
 
 def path_alias_page(path: str) -> Response:

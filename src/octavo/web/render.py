@@ -34,6 +34,8 @@ def render_page(
     )
     response = flask.make_response(text, status)
     response.headers["Content-Type"] = content_type or f"{found.mime_type}; charset=utf-8"
+    if found.varies:
+        response.vary.add("Accept")
     if status == 200:
         etag = hashlib.md5(text.encode("utf-8")).hexdigest()
         response.set_etag(etag)

@@ -8,7 +8,7 @@ import mimetypes
 import os
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import werkzeug.exceptions
@@ -41,6 +41,8 @@ class TemplateFile:
     file_path: str
     mime_type: str
     builtin: bool = False
+    #: Another Accept header could have chosen a template of another type (Vary: Accept).
+    varies: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,13 @@ class TemplateFinder:
         NotAcceptable when a template exists only in formats the client refuses."""
         wanted = [names] if isinstance(names, str) else list(names)
         rejected = False
-        for folder, reldir, builtin in self._folders(category):
+        folders = self._folders(category)
+        for folder, reldir, builtin in folders:
             listing = _listing(folder, _mtime(folder))
             for name in wanted:
                 found, refused = self._match(folder, reldir, listing, name, accept, builtin)
                 if found:
-                    return found
+                    return replace(found, varies=len(self._types(folders, wanted)) > 1)
                 rejected = rejected or refused
         if rejected:
             raise NotAcceptable(f"No acceptable format for {', '.join(wanted)}")
@@ -101,6 +104,16 @@ class TemplateFinder:
             if key in self.mime_overrides:
                 return self.mime_overrides[key]
         return mimetypes.guess_type(base)[0] or "application/octet-stream"
+
+    def _types(self, folders: list[tuple[str, str, bool]], names: list[str]) -> set[str]:
+        """The MIME types of every template the walk could choose for `names`: with one
+        type, every Accept header gets the same template or a 406."""
+        return {
+            self.mime_type(f"{reldir}/{filename}" if reldir else filename)
+            for folder, reldir, _builtin in folders
+            for name in names
+            for filename in _candidates(_listing(folder, _mtime(folder)), name)
+        }
 
     def _folders(self, category: str) -> list[tuple[str, str, bool]]:
         parts = [p for p in category.split("/") if p]
@@ -133,10 +146,11 @@ class TemplateFinder:
                 return exact, False
             refused = True
         by_mime: dict[str, TemplateFile] = {}
-        for filename in sorted(f for f in listing if f.startswith(name + ".")):
-            if "." not in filename[len(name) + 1 :]:  # one extension: `feed.xml`, not `feed.x.y`
-                candidate = make(filename)
-                by_mime.setdefault(candidate.mime_type, candidate)
+        for filename in _candidates(listing, name):
+            if filename == name:
+                continue
+            candidate = make(filename)
+            by_mime.setdefault(candidate.mime_type, candidate)
         if not by_mime:
             return None, refused
         for want in accept.types:
@@ -148,6 +162,16 @@ class TemplateFinder:
         if accept.everything:
             return next(iter(by_mime.values())), False
         return None, True
+
+
+def _candidates(listing: frozenset[str], name: str) -> list[str]:
+    """Files that can be the template `name`: the exact name first, then the name with one
+    extension (`feed.xml`, not `feed.x.y`) in sorted order."""
+    exact = [name] if name in listing else []
+    prefix = name + "."
+    return exact + sorted(
+        f for f in listing if f.startswith(prefix) and "." not in f[len(prefix) :]
+    )
 
 
 def _mtime(folder: str) -> int:

@@ -1,9 +1,13 @@
-"""URLs of entries, categories and static files, built the way Publ's endpoints build them."""
+"""URLs of entries, categories and static files, built the way Publ's endpoints build them.
+
+Absolute URLs start at the site's root: the configured ``site_url``, else Flask's
+``SERVER_NAME``, else the request's own host (validated by ``TRUSTED_HOSTS`` when set).
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import flask
 
@@ -36,6 +40,36 @@ def static_url(path: str, absolute: bool = False) -> str:
     return flask.url_for("static", filename=path, _external=absolute)
 
 
+def site_root() -> str:
+    """The URL absolute links start with (it ends in ``/``); it also keys render memos,
+    so with a configured site URL no Host header reaches them."""
+    request = flask.request
+    configured = flask.current_app.site.site_url  # type: ignore[attr-defined]
+    server_name = flask.current_app.config.get("SERVER_NAME")
+    if configured:
+        host_url = configured
+    elif server_name:
+        host_url = f"{request.scheme}://{server_name}"
+    else:
+        host_url = request.host_url.rstrip("/")
+    return f"{host_url}{request.script_root}/"
+
+
 def absolutize(url: str) -> str:
-    """Join a site-relative URL onto the request's root URL."""
-    return urljoin(flask.request.url_root, url)
+    """Join a site-relative URL onto the site's root URL."""
+    return urljoin(site_root(), url)
+
+
+def with_query(url: str) -> str:
+    """`url` followed by the request's query string, verbatim: redirects keep it without
+    reading it, so no argument of it can change how the URL is built."""
+    query = flask.request.query_text  # type: ignore[attr-defined]
+    return f"{url}?{query}" if query else url
+
+
+def rebased(url: str) -> str:
+    """An absolute URL the router built from the request's host, moved onto the site's
+    root (its path and query kept)."""
+    parts = urlsplit(url)
+    path = "/" + parts.path.lstrip("/")
+    return absolutize(f"{path}?{parts.query}" if parts.query else path)

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 import flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from octavo.content.category import default_name
 from octavo.web import markup_bridge, urls
@@ -202,8 +202,8 @@ class Category:
     def __str__(self) -> str:
         return self.path
 
-    def __html__(self) -> str:
-        return self.path
+    def __html__(self) -> Markup:
+        return escape(self.path)
 
     def __eq__(self, other: object) -> bool:
         return str(self) == str(other)

@@ -89,6 +89,16 @@ class TrueCallableProxy(CallableProxy):
         return True
 
 
+class LiveProxy(CallableProxy):
+    """A proxy that outlives requests (a template global): its bare value is computed at
+    each use, never kept from one request for the next."""
+
+    __slots__ = ()
+
+    def _default(self) -> Any:
+        return self._func()
+
+
 def constant(value: Any) -> CallableProxy:
     """A proxy whose value never depends on arguments (Publ's CallableValue)."""
     return CallableProxy(lambda *_args, **_kwargs: value)
