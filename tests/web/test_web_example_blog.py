@@ -158,3 +158,30 @@ def test_sitemap(blog: Site) -> None:
         assert not any(re.search(rf"/{entry_id}-", loc) for loc in entries)
     for loc in entries:
         assert blog.get(loc[len(HOST) :]).status_code == 200, loc
+
+
+def test_served_identities_and_rendition_names_are_pinned(fresh_site) -> None:
+    """The URLs a deployed copy of this site serves, computed without Octavo (see the
+    pinned-value tests of identity and naming for the commands): the derived IDs and
+    UUIDs of the two files without headers, and the rendition of river-dawn.jpg."""
+    site = fresh_site("blog", timezone="Europe/Paris", secret_key="pinned-secret")
+    listing = " ".join(link for link, _id in walk_listing(site, "/"))
+    assert "/blog/221581500354-" in listing  # blog/a-quick-note.md
+    assert "/notes/179080484154-" in listing  # notes/template-objects.md
+    feed = site.text("/feed")
+    assert "urn:uuid:242661a6-faa9-5ba3-8759-34434fa4fd99" in feed  # blog/a-quick-note.md
+    page = site.text("/blog/travel/")
+    assert (
+        "/_img/fd/82d8/91dc347c85240b15d4607dc750_640x427_c0-0-1200-800_bb2f37efebfd6d48.jpg"
+        in page
+    )
+
+
+def test_two_sites_in_one_process_keep_their_own_renders(blog: Site, fresh_site) -> None:
+    """The render memo is process-wide: the same entry on a site with another secret key
+    must show that site's rendition names, not the first site's."""
+    first = re.findall(r"/_img/[^\"' ]+", blog.text("/blog/travel/"))
+    other = fresh_site("blog", timezone="Europe/Paris", secret_key="another-secret")
+    second = re.findall(r"/_img/[^\"' ]+", other.text("/blog/travel/"))
+    assert first and second
+    assert not set(first) & set(second)

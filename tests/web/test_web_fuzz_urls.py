@@ -185,7 +185,7 @@ def headers(draw: st.DrawFn) -> dict[str, str]:
 # --- the property -----------------------------------------------------------------------
 
 
-@fuzz_settings(examples=400)
+@fuzz_settings(examples=250)
 @given(data=st.data())
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_no_request_breaks_a_page_or_leaks(

@@ -42,6 +42,9 @@ RESIZE_MODES = ("fit", "fill", "stretch")
 FILTERS = ("nearest", "box", "bilinear", "hamming", "bicubic", "lanczos")
 #: Output formats by extension; ``jpeg`` is written ``jpg``.
 FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+#: Sizes beyond any image's side mean "no limit" as well as larger ones do, and keep the
+#: geometry's arithmetic finite: sizes and scales are clamped to [1/SIZE_LIMIT, SIZE_LIMIT].
+SIZE_LIMIT = float(2**31)
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -80,13 +83,13 @@ def parse_args(args: Mapping[str, Any]) -> RenditionArgs:
     the documented ``{None,240}`` shorthand work (Publ bug B8).
     """
     return RenditionArgs(
-        width=_size(args, "width"),
-        height=_size(args, "height"),
-        max_width=_size(args, "max_width"),
-        max_height=_size(args, "max_height"),
-        scale=_size(args, "scale"),
-        scale_min_width=_size(args, "scale_min_width"),
-        scale_min_height=_size(args, "scale_min_height"),
+        width=size_value(args, "width"),
+        height=size_value(args, "height"),
+        max_width=size_value(args, "max_width"),
+        max_height=size_value(args, "max_height"),
+        scale=size_value(args, "scale"),
+        scale_min_width=size_value(args, "scale_min_width"),
+        scale_min_height=size_value(args, "scale_min_height"),
         resize=_choice(args, "resize", RESIZE_MODES, "fit"),
         fill_crop_x=_fraction(args, "fill_crop_x"),
         fill_crop_y=_fraction(args, "fill_crop_y"),
@@ -110,16 +113,23 @@ def number(value: Any, name: str) -> float | None:
         if not _NUMBER.match(value):
             raise ImageArgError(f"{name} must be a number, not {value!r}")
         value = float(value)
-    if not isinstance(value, int | float) or not math.isfinite(value):
+    try:
+        finite = isinstance(value, int | float) and math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
         raise ImageArgError(f"{name} must be a finite number, not {value!r}")
     return float(value) if value else None
 
 
-def _size(args: Mapping[str, Any], name: str) -> float | None:
+def size_value(args: Mapping[str, Any], name: str) -> float | None:
+    """A size or scale argument: positive, clamped to [1/SIZE_LIMIT, SIZE_LIMIT]."""
     value = number(args.get(name), name)
-    if value is not None and value < 0:
+    if value is None:
+        return None
+    if value < 0:
         raise ImageArgError(f"{name} must be positive, not {args.get(name)!r}")
-    return value
+    return min(max(value, 1 / SIZE_LIMIT), SIZE_LIMIT)
 
 
 def _fraction(args: Mapping[str, Any], name: str) -> float:

@@ -93,8 +93,8 @@ def _fill(base: Box, args: RenditionArgs, output_scale: int) -> tuple[Box, float
         factor = min(base_w / width, base_h / height)
         width, height = width * factor, height * factor
     # The largest region of the source with the output's shape, placed by fill_crop_*.
-    box_w = min(base_w, round(width * base_h / height))
-    box_h = min(base_h, round(height * base_w / width))
+    box_w = max(1, min(base_w, round(width * base_h / height)))  # never an empty box
+    box_h = max(1, min(base_h, round(height * base_w / width)))
     x = base[0] + round((base_w - box_w) * args.fill_crop_x)
     y = base[1] + round((base_h - box_h) * args.fill_crop_y)
     return (x, y, x + box_w, y + box_h), width, height

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from octavo.common.arguments import as_list, prefix_normalize
 from octavo.common.protocols import ImageArgError, ImageNotFound
 from octavo.common.tags import make_tag
-from octavo.images.args import RENDITION_ARGS, number, parse_args
+from octavo.images.args import RENDITION_ARGS, parse_args, size_value
 from octavo.images.sources import Source
 from octavo.images.tags import error_span, not_found_span
 
@@ -229,9 +229,8 @@ class ExternalImage(BaseImage):
         attrs: dict[str, Any] = {"src": url}
         if args.get("_no_resize_external"):
             return attrs
-        width, height = number(args.get("width"), "width"), number(args.get("height"), "height")
-        max_w = number(args.get("max_width"), "max_width")
-        max_h = number(args.get("max_height"), "max_height")
+        width, height = size_value(args, "width"), size_value(args, "height")
+        max_w, max_h = size_value(args, "max_width"), size_value(args, "max_height")
         if width and max_w and max_w < width:
             height, width = (height * max_w / width if height else None), max_w
         if height and max_h and max_h < height:

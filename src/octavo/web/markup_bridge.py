@@ -50,8 +50,15 @@ def section_markup(
         ),
         layout=site.get("layout") or {},
         markdown_extensions=site.get("markdown_extensions"),
-        scope=(request_index().version, urls.site_root()),
+        scope=(_render_scope(app), request_index().version, urls.site_root()),
     )
+
+
+def _render_scope(app: Any) -> object:
+    """A token of this app in the process-wide render memo: two sites in one process
+    (other secret keys, stores or links) never share a rendered section. The memo's keys
+    hold the token, so its identity is never reused while they exist."""
+    return app.extensions.setdefault("octavo.render_scope", object())
 
 
 def text_markup(

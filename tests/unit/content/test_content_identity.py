@@ -73,6 +73,28 @@ def test_derived_values_same_in_a_fresh_process(tmp_path):
     ]
 
 
+def test_derived_values_are_pinned():
+    """Every deployed site's URLs depend on these values: a change of formula must fail here.
+
+    Computed without Octavo (the ID: first 8 bytes of the SHA-256 of
+    ``octavo-entry-id NUL path NUL attempt``, big-endian, mod 9*10^11, plus 10^11)::
+
+        h=$(printf '%s\\0%s\\0%s' octavo-entry-id blog/post.md 0 | sha256sum | cut -c1-16)
+        echo "100000000000 + $((16#$h)) % 900000000000" | bc   # in 64-bit: use bc's ibase=16
+
+    and the UUID (RFC 4122 version 5: SHA-1 of the namespace's bytes, then
+    ``path NUL attempt``; version nibble set to 5, variant bits to 10)::
+
+        { echo 6f2c1a4e7d0b5c8e9a3f0b1d2e3f4a5b | xxd -r -p; printf '%s\\0%s' blog/post.md 0; } \\
+            | sha1sum   # 5e0827b973bf8f666d42e8b554c6032d… -> 5e0827b9-73bf-5f66-ad42-e8b554c6032d
+    """
+    assert derived_id("blog/post.md") == 896286363497
+    assert derived_id("blog/post.md", 2) == 245589571945
+    assert derived_id("a.md") == 303920216689
+    assert derived_id("a.md", 2) == 731776752723
+    assert derived_uuid("blog/post.md") == "5e0827b9-73bf-5f66-ad42-e8b554c6032d"
+
+
 def test_derived_uuid_is_a_deterministic_valid_uuid():
     value = derived_uuid("blog/post.md")
     assert value == derived_uuid("blog/post.md")

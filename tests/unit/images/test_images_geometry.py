@@ -95,3 +95,31 @@ def test_outputs_are_capped_by_max_size():
         max_size=500,
     ).size == (500, 500)
     assert geo((3000, 2000), width=100000, height=100000).size == (3000, 2000)
+
+
+EXTREME = [1e308, 1.7976931348623157e308, 1e-308, 5e-324]
+SIZE_ARGS = ["width", "height", "max_width", "max_height", "scale_min_width", "scale_min_height"]
+
+
+@pytest.mark.parametrize("resize", ["fit", "fill", "stretch"])
+@pytest.mark.parametrize("value", EXTREME)
+@pytest.mark.parametrize("first", [*SIZE_ARGS, "scale"])
+@pytest.mark.parametrize("second", ["scale_min_height", "height", "scale"])
+def test_extreme_numbers_give_a_bounded_plan(resize, value, first, second):
+    """Found by the rendition fuzzer: 1e308 and friends overflowed the arithmetic into
+    inf and NaN (a ValueError or ZeroDivisionError, so a 500)."""
+    result = geo((400, 300), max_size=1000, resize=resize, **{first: value, second: value})
+    width, height = result.size
+    x1, y1, x2, y2 = result.box
+    assert 1 <= width <= 1000 and 1 <= height <= 1000
+    assert 0 <= x1 < x2 <= 400 and 0 <= y1 < y2 <= 300
+
+
+@pytest.mark.parametrize("size", [(300, 400), (400, 300), (500, 2), (2, 500), (1, 1)])
+def test_a_fill_box_is_never_empty(size):
+    """Found by the rendition fuzzer: fill to 300x1 from a 300x400 photo asked for a box
+    of no rows (c0-200-300-200), which Pillow cannot resize."""
+    for height in (0.5, 1, 1.4):
+        for width in (0.5, 1, 300, 3000):
+            x1, y1, x2, y2 = geo(size, resize="fill", width=width, height=height).box
+            assert x1 < x2 and y1 < y2, (size, width, height)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from octavo.images.assets import AssetNames
 from octavo.images.naming import BadName, BadSignature, Namer, digest_of
 from octavo.images.plan import RenditionPlan
 
@@ -55,3 +56,23 @@ def test_tampering_is_detected():
     ):
         with pytest.raises(BadName):
             namer.parse(bad)
+
+
+def test_rendition_and_asset_names_are_pinned():
+    """Every deployed page links these names: a change of formula must fail here.
+
+    The source is examples/blog/content/blog/travel/river-dawn.jpg (1200x800):
+    ``b2sum -l 128`` gives its digest, 640x427 is 1200x800 fitted in 640x480, and the
+    signature is computed without Octavo::
+
+        key=$(printf '%s\\0%s' octavo-rendition pinned-secret | sha256sum | cut -d' ' -f1)
+        printf '%s' fd/82d8/91dc347c85240b15d4607dc750_640x427_c0-0-1200-800 \\
+            | openssl dgst -sha256 -mac HMAC -macopt hexkey:$key   # first 16 hex digits
+
+    (asset names: purpose ``octavo-asset``, first 10 hex digits of the path's HMAC).
+    """
+    photo = RenditionPlan("fd82d891dc347c85240b15d4607dc750", (0, 0, 1200, 800), (640, 427), "jpg")
+    assert Namer("pinned-secret").name(photo) == (
+        "fd/82d8/91dc347c85240b15d4607dc750_640x427_c0-0-1200-800_bb2f37efebfd6d48.jpg"
+    )
+    assert AssetNames("pinned-secret").name("blog/notes.pdf") == "89952498a9/blog/notes.pdf"
