@@ -62,3 +62,11 @@ def test_only_filter_list_arguments_pass():
         "width": 1,
         "quality": 3,
     }
+
+
+def test_integers_too_large_for_a_float_are_a_clear_error():
+    """Found by the rendition fuzzer: math.isfinite(2**1100) raised OverflowError (a 500)."""
+    for name in ("width", "quality", "fill_crop_x", "crop"):
+        value = (2**1100, 0, 1, 1) if name == "crop" else 2**1100
+        with pytest.raises(ImageArgError, match=f"{name} must be a finite number"):
+            parse_args({name: value})
