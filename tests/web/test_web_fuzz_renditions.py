@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from octavo import Octavo
+from octavo.common.protocols import ImageArgError, ImageNotFound
 from octavo.images.args import RENDITION_ARGS
 from octavo.images.naming import BadName
-from octavo.common.protocols import ImageArgError, ImageNotFound
 from octavo.web import markup_bridge
 from octavo.web.renditions import images_for
 from tests.web.conftest import make_app
