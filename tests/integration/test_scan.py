@@ -533,3 +533,18 @@ def test_workers_starting_together_all_connect(db_url):
     for worker in workers:
         worker.join(60)
     assert [w.exitcode for w in workers] == [0] * 6
+
+
+def test_an_attachment_that_only_looks_like_an_id_is_a_path(index_db, content, write):
+    """``'²'.isdigit()`` is true but ``int('²')`` fails: that stopped the scan."""
+    from octavo.index.queries import SITE
+    from octavo.index.views import StatusSet
+
+    write("a.md", "Title: a\nDate: 2020-01-01\nEntry-ID: 1\nAttach: ²\nAttach: 2\n\nx\n")
+    write("b.md", "Title: b\nDate: 2020-01-02\nEntry-ID: 2\n\nx\n")
+    make_scanner(index_db, content).update()
+    a_pk = entries_by_path(index_db)["a.md"].pk
+    assert listed(index_db, SITE, attachments_of=a_pk, statuses=StatusSet.ALL) == [2]
+    with index_db.reading(SITE) as reader:  # numbers no entry can have: no query at all
+        assert reader.pk(2**64) is None and reader.position(10**30) is None
+        assert reader.entry(entry_id=2**63) is None and reader.visible_entry(-1) is None

@@ -99,7 +99,9 @@ PLAUSIBLE = {
     "fill_crop_y": st.floats(0, 1),
     "crop": st.tuples(*[st.integers(0, 500)] * 4),
     "scale": st.sampled_from([0.5, 1, 2, 3, 1e-308, 1e308]),
-    "link": st.sampled_from([True, False, "photo.jpg", "http://x/", "@a.css", "1"]),
+    "link": st.sampled_from(
+        [True, False, "photo.jpg", "http://x/", "@a.css", "1", "²", str(2**63), 2**64]
+    ),
     "shape": st.sampled_from([True, "alpha.png", "nope.png"]),
     "absolute": st.booleans(),
     "gallery_id": st.sampled_from(["g", ""]),

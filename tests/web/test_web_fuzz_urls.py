@@ -116,7 +116,7 @@ KEYS = [
 VALUES = [
     "", "0", "-1", "1", "2020", "2020-01", "2020-01-01", "20200106_w", "9" * 30, "x" * 5000,
     "%00", "%ff", "%", "%zz", "..%2f..", "POST", "https", "javascript:alert(1)", "//evil",
-    "\u00e9", "\U0001f49c", "a+b", "a b",
+    "\u00e9", "\U0001f49c", "a+b", "a b", "\u00b2", "\u0661", "9223372036854775808",
 ]  # fmt: skip
 ACCEPTS = [
     "*/*", "", "text/html", "application/atom+xml", "application/rss+xml", "application/json",

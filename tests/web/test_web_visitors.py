@@ -228,3 +228,51 @@ def test_a_category_path_is_escaped_in_html(fresh_site) -> None:
     response = site.get("/x%3Ci%3Ey/cat-probe")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "[x&lt;i&gt;y|x&lt;i&gt;y]"
+
+
+# --- entry IDs from outside the index: any text, any size ------------------------------
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "%C2%B9%C2%B2", "9223372036854775808", "-1", "1e3"])
+@pytest.mark.parametrize("path", ["/", "/blog/", "/feed"])
+def test_an_id_argument_that_is_no_entry_id_is_a_400(routes: Site, path: str, value: str) -> None:
+    """Found while fixing the rendition fuzzer's 2**63 link: '²' passed isdigit() and then
+    failed int() (a 500)."""
+    assert routes.get(f"{path}?id={value}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ get_entry(2**63) }}",
+        "{{ get_entry('²') }}",
+        "{{ get_entry(10**30) }}",
+        "{{ get_view(start=2**63).entries|length }}",
+        "{{ get_view(before=10**30).entries|length }}",
+        "{{ get_view(category='blog', count=2**70).entries|length }}",
+    ],
+)
+def test_out_of_range_entry_ids_in_templates_are_not_a_500(routes: Site, template: str) -> None:
+    assert routes.probe("/", template).status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[x](²)", "[x](9223372036854775808)", "[x](99999999999999999999999)", "[x](1²)"],
+)
+def test_links_to_impossible_entry_ids_stay_as_written(routes: Site, text: str) -> None:
+    """Found by the rendition fuzzer (``link=2**63``): a number too large for the index's
+    integers reached the query (OverflowError on SQLite, DataError elsewhere)."""
+    with routes.app.test_request_context("/"):
+        from octavo.web import markup_bridge
+
+        html = str(markup_bridge.text_markup(text, ("",), "/", "http://x/").body())
+    target = text[4:-1]
+    assert f'href="{target}"' in html
+
+
+@pytest.mark.parametrize(("count", "status"), [("-1", 400), ("'abc'", 400), ("None", 200)])
+def test_a_bad_page_size_in_a_template_is_a_400(routes: Site, count: str, status: int) -> None:
+    """A negative LIMIT is "no limit" on SQLite and an error on PostgreSQL: refused on all."""
+    template = f"{{{{ get_view(category='blog', count={count}).entries|length }}}}"
+    assert routes.probe("/", template).status_code == status

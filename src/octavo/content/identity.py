@@ -23,6 +23,8 @@ from octavo.content.problems import Problem, Severity
 
 # Derived IDs have twelve digits: short enough for URLs, sparse enough that two
 # paths colliding is rare even on very large sites (and resolved when it happens).
+#: Entry IDs are stored as signed 64-bit integers: anything larger names no entry.
+MAX_ENTRY_ID = 2**63 - 1
 DERIVED_ID_MIN = 10**11
 DERIVED_ID_SPAN = 9 * 10**11
 _UUID_NAMESPACE = uuid.UUID("6f2c1a4e-7d0b-5c8e-9a3f-0b1d2e3f4a5b")
@@ -47,6 +49,21 @@ class Identities:
     ids: dict[str, int] = field(default_factory=dict)
     uuids: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+
+def storable_id(value: int) -> bool:
+    """Whether `value` can be an entry's ID (every other number names no entry)."""
+    return 1 <= value <= MAX_ENTRY_ID
+
+
+def entry_id_in(text: str) -> int | None:
+    """The entry ID a piece of text (a URL argument, a link) is, if it is one: decimal
+    digits (``str.isdigit`` also admits ``²``, which ``int`` refuses) within range."""
+    text = text.strip()
+    if not text.isdecimal():
+        return None
+    value = int(text)
+    return value if storable_id(value) else None
 
 
 def derived_id(path: str, attempt: int = 0) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
 from octavo.index import views
 from octavo.index.schema import Tables
@@ -80,6 +81,8 @@ class Reader:
 
     def entry(self, *, entry_id: int | None = None, pk: int | None = None) -> Found | None:
         """The entry with this ID (or primary key), any status, and whether it is readable."""
+        if entry_id is not None and not storable_id(entry_id):
+            return None
         e = self.tables.entries
         key = e.c.entry_id == entry_id if entry_id is not None else e.c.pk == pk
         query = select(e, self._allowed().label("_authorized")).where(key)
@@ -88,6 +91,8 @@ class Reader:
 
     def visible_entry(self, entry_id: int) -> Row[Any] | None:
         """The entry with this ID if it is visible (published, hidden…) and readable."""
+        if not storable_id(entry_id):
+            return None
         e = self.tables.entries
         query = select(e).where(
             e.c.entry_id == entry_id, e.c.status.in_([int(s) for s in VISIBLE]), self._allowed()
@@ -111,6 +116,8 @@ class Reader:
     def position(self, entry_id: int) -> Position | None:
         """Where an entry sits in date order, whatever its status or access: a view's
         bounds may name any entry, and a position carries none of its content."""
+        if not storable_id(entry_id):
+            return None
         e = self.tables.entries
         query = select(e.c.local_date, e.c.entry_id).where(e.c.entry_id == entry_id)
         row = self.conn.execute(query).first()
@@ -118,6 +125,8 @@ class Reader:
 
     def pk(self, entry_id: int) -> int | None:
         """The internal key of an entry ID (attachment filters join on it)."""
+        if not storable_id(entry_id):
+            return None
         e = self.tables.entries
         found = self.conn.execute(select(e.c.pk).where(e.c.entry_id == entry_id)).scalar()
         return int(found) if found is not None else None

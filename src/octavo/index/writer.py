@@ -293,7 +293,7 @@ def _resolve_attachment(
     target: str, source: str, by_id: dict[int, int], by_path: dict[str, int]
 ) -> int | None:
     """An attachment names an entry ID, a path relative to the source, or a /-rooted path."""
-    if target.strip().isdigit():
+    if target.strip().isdecimal():  # isdigit() admits '²', which int() refuses
         return by_id.get(int(target))
     candidates = search_candidates(target, (posixpath.dirname(source),))
     return by_path.get(candidates[0]) if candidates else None

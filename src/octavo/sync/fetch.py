@@ -96,7 +96,7 @@ def _read_capped(
     response: http.client.HTTPResponse, url: str, deadline: float, max_bytes: int, timeout: float
 ) -> bytes:
     declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isdecimal() and int(declared) > max_bytes:
         raise FetchError(f"{url}: {int(declared)} bytes is over the {max_bytes}-byte limit")
     chunks: list[bytes] = []
     size = 0

@@ -44,7 +44,7 @@ class SiteLinks:
     def _entry_for(self, path: str, search_path: Sequence[str]) -> Entry | None:
         """The entry a link names: an ID, or a file path tried in search-path order."""
         ix = request_index()
-        if path.isdigit():
+        if path.isdecimal():  # an ID (too large a number names no entry)
             found = ix.reader.entry(entry_id=int(path))
             return load_entry(ix, found.row) if found and found.authorized else None
         candidates = search_candidates(unquote(path), search_path)

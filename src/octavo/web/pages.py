@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 from werkzeug.wrappers import Response
 
 from octavo.content.aliases import AliasKind
+from octavo.content.identity import entry_id_in
 from octavo.content.status import Status
 from octavo.index.queries import Found
 from octavo.web import urls
@@ -23,7 +24,6 @@ from octavo.web.render import render_page, request_accept
 
 #: Template names a URL may not ask for.
 RESERVED_VIEWS = frozenset({"entry", "error", "login", "unauthorized", "logout"})
-_MAX_ID = 2**63 - 1
 
 
 def category_page(category: str, template: str | None, via_alias: bool = False) -> Response:
@@ -67,15 +67,16 @@ def view_spec_from_args() -> dict[str, Any]:
 
 
 def _entry_id_arg(value: str) -> int:
-    if not value.isdigit() or int(value) > _MAX_ID:
+    entry_id = entry_id_in(value)
+    if entry_id is None:
         raise BadRequest("Invalid entry ID")
-    return int(value)
+    return entry_id
 
 
 def entry_page(
     entry_id: int, category: str | None = None, slug_text: str | None = None
 ) -> Response:
-    found = _find_entry(entry_id)
+    found = request_index().reader.entry(entry_id=entry_id)
     if found is None:
         aliased = handle_alias(flask.request.path)
         if aliased is not None:
@@ -109,12 +110,6 @@ def aliased_entry(alias: Any) -> Response:
         template = alias.template if alias.template != target.index_template else None
         return flask.redirect(urls.category_url(row.category, template, id=entry.id), 301)
     return flask.redirect(str(entry.permalink()), 301)
-
-
-def _find_entry(entry_id: int) -> Found | None:
-    if entry_id > _MAX_ID:
-        return None
-    return request_index().reader.entry(entry_id=entry_id)
 
 
 def _checked(found: Found) -> Entry:

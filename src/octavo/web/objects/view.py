@@ -50,6 +50,8 @@ VALID_KEYS = frozenset(
     }
 )
 OFFSET_KEYS = ("date", "start", "last", "first")
+#: Larger page sizes are this one (every database takes it as a LIMIT).
+MAX_COUNT = 2**31 - 1
 _ENTRY_KEYS = ("first", "last", "before", "after", "start", "attachments", "attached")
 _TAG_FILTERS = {
     "ANY": "ANY",
@@ -85,8 +87,19 @@ def normalise(spec: Mapping[str, Any], one_offset: bool = True) -> dict[str, Any
     if "date" in result:
         result.pop("count", None)
     if "count" in result:
-        result["count"] = int(result["count"])
+        result["count"] = _count(result["count"])
     return result
+
+
+def _count(value: Any) -> int:
+    """A page size: a whole number of entries; beyond any listing's size it means all."""
+    try:
+        count = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidView(f"count must be a whole number, not {value!r}") from None
+    if count < 0:
+        raise InvalidView(f"count must not be negative, not {value!r}")
+    return min(count, MAX_COUNT)
 
 
 def _plain(key: str, value: Any) -> Any:
