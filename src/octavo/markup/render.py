@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
-from markdown_it.token import Token
+from markupsafe import Markup
 
 from octavo.common.tags import make_tag
 from octavo.markup.arguments import safe_format, smartquotes_on
@@ -25,17 +25,24 @@ from octavo.markup.gallery import render_image_set
 from octavo.markup.headings import heading_id, toc_text
 from octavo.markup.htmlrewrite import rewrite_html
 from octavo.markup.smartypants import smartypants
-from octavo.markup.syntax import parser
+from octavo.markup.syntax import parse
+from octavo.markup.tokens import Token
 
 LOG = logging.getLogger(__name__)
 ZERO_WIDTH_SPACE = "\u200b"
 _LONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$")
+_HREF_SAFE = "-_.+!*'(),%#@?=;:/,+&$~"
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 
 def escape(text: str) -> str:
     """Hoedown's text escaping (quotes as entities, which SmartyPants then curls)."""
     return text.translate(_HTML_ESCAPES)
+
+
+def escape_href(url: str) -> str:
+    """Hoedown's URL escaping for autolinks: percent-encoding outside its safe set."""
+    return quote(url, safe=_HREF_SAFE).replace("&", "&amp;").replace("'", "&#x27;")
 
 
 def strip_single_paragraph(text: str) -> str:
@@ -78,7 +85,7 @@ class Renderer:
         self.markup = bool(args.get("markup", True))
         self.suppress_images = bool(args.get("_suppress_images"))
         self.suppress_footnotes = bool(args.get("_suppress_footnotes"))
-        self.md = parser(extensions)
+        self.extensions = extensions
         self.counts = start
         self.footnote_offset = start.footnotes
         self.footnotes: list[str] = []
@@ -88,8 +95,7 @@ class Renderer:
     # -- documents -----------------------------------------------------------
 
     def document(self, text: str) -> str:
-        env: dict[str, Any] = {}
-        tokens = self.md.parse(text, env)
+        tokens = parse(text, self.extensions)
         return self.blocks(tokens, 0, len(tokens))
 
     def fragment(self, text: str) -> str:
@@ -138,9 +144,7 @@ class Renderer:
         if kind == "html_block":
             return rewrite_html(token.content, self.context, self.args)
         if kind in ("th_open", "td_open"):
-            style = token.attrGet("style")
-            align = str(style).replace("text-align:", "text-align: ") if style else False
-            return make_tag(token.tag, {"style": align})
+            return make_tag(token.tag, {"style": token.attrs.get("style", False)})
         if kind == "inline":
             return self.inline(token.children or [])
         return ""
@@ -195,7 +199,7 @@ class Renderer:
                     if depth == 0:
                         break
                     depth -= 1
-            inner = [t for t in tokens[start:i] if t.type != "footnote_anchor"]
+            inner = tokens[start:i]
             number = int(tokens[start - 1].meta["id"]) + 1 + self.footnote_offset
             self.footnotes.append(self.footnote(number, self.blocks(inner, 0, len(inner))))
             i += 1
@@ -219,12 +223,11 @@ class Renderer:
 
     def inline(self, tokens: list[Token]) -> str:
         out: list[str] = []
-        swapped = _triple_emphasis(tokens)
         i = 0
         while i < len(tokens):
             token = tokens[i]
             kind = token.type
-            simple = _INLINE_TAGS.get(_SWAPS[kind] if i in swapped else kind)
+            simple = _INLINE_TAGS.get(kind)
             if simple is not None:
                 out.append(simple)
             elif kind == "text":
@@ -247,20 +250,16 @@ class Renderer:
                 meta = token.meta
                 spec = meta["link"] + (f' "{meta["title"]}"' if meta["title"] else "")
                 out.append(self.image(meta["alt"], spec))
-            elif kind == "image":
-                title = token.attrGet("title")
-                spec = str(token.attrGet("src")) + (f' "{title}"' if title else "")
-                out.append(self.image(token.content, spec))
             i += 1
         return "".join(out)
 
     def link(self, token: Token) -> str:
         if not self.markup:
             return ""
-        if token.nesting < 0:
+        if token.type == "link_close":
             return "</a>"
-        href = token.meta.get("href", token.attrGet("href")) or ""
-        title = token.meta.get("title", token.attrGet("title"))
+        href = token.meta.get("href") or ""
+        title = token.meta.get("title")
         resolved = self.context.links.resolve(
             str(href), self.context.search_path, bool(self.args.get("absolute"))
         )
@@ -268,8 +267,8 @@ class Renderer:
 
     def autolink(self, tokens: list[Token], i: int, out: list[str]) -> int:
         """``<http://…>`` and ``<mailto:…>`` are printed as written, never resolved."""
-        href = str(tokens[i].attrGet("href"))
-        text = "".join(t.content for t in tokens[i + 1 : i + 2])
+        href = Markup(escape_href(tokens[i].attrs["href"]))
+        text = tokens[i + 1].content
         out.append(make_tag("a", {"href": href}) + escape(text.removeprefix("mailto:")) + "</a>")
         return i + 2
 
@@ -312,40 +311,6 @@ class Renderer:
             footnotes = [smartypants(item) for item in footnotes]
             toc = [(level, smartypants(item)) for level, item in toc]
         return Section(html, footnotes, toc, self.counts)
-
-
-_SWAPS = {
-    "em_open": "strong_open",
-    "strong_open": "em_open",
-    "em_close": "strong_close",
-    "strong_close": "em_close",
-}
-
-
-def _triple_emphasis(tokens: list[Token]) -> set[int]:
-    """Indexes whose em/strong tags trade places so ``***x***`` prints as Hoedown's
-    ``<strong><em>x</em></strong>`` (markdown-it nests them the other way)."""
-    real = [i for i, t in enumerate(tokens) if t.type != "text" or t.content]
-    swapped: set[int] = set()
-    for n, i in enumerate(real[:-1]):
-        inner = real[n + 1]
-        if tokens[i].type != "em_open" or tokens[inner].type != "strong_open":
-            continue
-        level = tokens[i].level
-        close = next(
-            (
-                m
-                for m in range(n + 2, len(real))
-                if tokens[real[m]].type == "em_close" and tokens[real[m]].level == level
-            ),
-            None,
-        )
-        if close is None:
-            continue
-        before = real[close - 1]
-        if tokens[before].type == "strong_close" and tokens[before].level == tokens[inner].level:
-            swapped.update((i, inner, before, real[close]))
-    return swapped
 
 
 _BLOCK_TAGS = {
