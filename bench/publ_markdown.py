@@ -39,6 +39,7 @@ def main() -> None:
 
     source, target = sys.argv[1], sys.argv[2]
     scratch = tempfile.mkdtemp(prefix="publ-markdown-")
+    os.chdir(scratch)  # relative links must find no file of the working directory
     for folder in ("content", "templates", "static"):
         os.makedirs(os.path.join(scratch, folder))
     app = publ.Publ(

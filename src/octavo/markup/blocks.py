@@ -13,7 +13,7 @@ Where Hoedown differs from CommonMark, authors of Publ sites rely on it:
   a blank line ends a list only before unindented text or an item of the other kind;
 * a quote runs on through lines without ``>`` and across blank lines into the
   next ``>`` line; a list cannot interrupt a paragraph, but a quote, a rule, a
-  ``#`` line, a fence or a block tag can;
+  ``#`` line can (a fence or a block tag cannot);
 * ``#`` starts a heading even without a space; a line of ``=`` or ``-`` under a
   paragraph makes its last line a heading;
 * HTML blocks are the block tags Hoedown knows, from ``<tag`` at the start of a
@@ -438,13 +438,7 @@ class Document:
             level = headerline_level(text, i)
             if level:
                 break
-            if (
-                text[i] == "#"
-                or is_hrule(text, i)
-                or quote_prefix(text, i)
-                or (text[i] == "<" and self._html_block(text, i, None))
-                or (self.fenced and opening_fence(text, i))
-            ):
+            if text[i] == "#" or is_hrule(text, i) or quote_prefix(text, i):
                 end = i
                 break
             i = end
@@ -529,8 +523,8 @@ class Document:
         out.append(token)
         return i - at
 
-    def _html_block(self, text: str, at: int, out: list[Token] | None) -> int:
-        """An HTML block at `at` (printed into `out` unless it is None): its length, or 0."""
+    def _html_block(self, text: str, at: int, out: list[Token]) -> int:
+        """Print the HTML block at `at`; returns its length (0: there is none)."""
         size = len(text)
         if size - at < 2 or text[at] != "<":
             return 0
@@ -544,7 +538,7 @@ class Document:
             used = _closing_strict(tag, text, at)
             if not used and tag not in ("ins", "del"):
                 used = _closing_anywhere(tag, text, at, size)
-        if used and out is not None:
+        if used:
             out.append(Token("html_block", content=text[at : at + used].strip("\n") + "\n"))
         return used
 
