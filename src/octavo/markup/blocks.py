@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from octavo.markup.inlines import Footnotes, InlineParser, LinkRef, find_emph_char
+from octavo.markup.inlines import MAX_NESTING, Footnotes, InlineParser, LinkRef, find_emph_char
 from octavo.markup.tokens import Token
 
 #: Tags that start an HTML block (Hoedown's list); ``<hr>`` and comments are handled apart.
@@ -59,8 +59,6 @@ BLOCK_TAGS = frozenset(
         "ul",
     )
 )
-#: Quotes and list items nested deeper than this render nothing (Hoedown's limit).
-MAX_DEPTH = 16
 
 _BLANK = re.compile(r" *(?:\n|\Z)")
 _HRULE = re.compile(r" {0,3}(?:\*(?: *\*){2,}|-(?: *-){2,}|_(?: *_){2,}) *(?:\n|\Z)")
@@ -358,7 +356,9 @@ class Document:
     # -- second pass: blocks -------------------------------------------------------
 
     def blocks(self, text: str, out: list[Token], depth: int) -> None:
-        if depth > MAX_DEPTH:
+        """Print the blocks of `text`. `depth` counts the working buffers Hoedown would
+        hold at this point: past its nesting limit, content is dropped as Publ drops it."""
+        if depth > MAX_NESTING:
             return
         at = 0
         while at < len(text):
@@ -369,7 +369,7 @@ class Document:
         """Print the block at `at`; returns its length (blank lines are blocks too)."""
         char = text[at]
         if char == "#":
-            return self._atx_heading(text, at, out)
+            return self._atx_heading(text, at, out, depth)
         used = (char == "<" and self._html_block(text, at, out)) or blank_length(text, at)
         if used:
             return used
@@ -377,7 +377,7 @@ class Document:
             out.append(Token("hr"))
             return line_end(text, at) - at
         used = (self.fenced and self._fenced_code(text, at, out)) or (
-            self.tables and self._table(text, at, out)
+            self.tables and self._table(text, at, out, depth)
         )
         if used:
             return used
@@ -389,11 +389,13 @@ class Document:
             return self._list(text, at, out, False, depth)
         if number_prefix(text, at, len(text)):
             return self._list(text, at, out, True, depth)
-        return self._paragraph(text, at, out)
+        return self._paragraph(text, at, out, depth)
 
-    def _inline(self, out: list[Token], text: str, hidden: bool = False, kind: str = "") -> None:
+    def _inline(
+        self, out: list[Token], text: str, depth: int, hidden: bool = False, kind: str = ""
+    ) -> None:
         token = Token("inline", content=text)
-        token.children = self.inline.parse(text)
+        token.children = self.inline.parse(text, depth)
         if kind:
             out.append(token)
             return
@@ -403,12 +405,12 @@ class Document:
         out.append(token)
         out.append(Token("paragraph_close", "p"))
 
-    def _heading(self, out: list[Token], level: int, text: str) -> None:
+    def _heading(self, out: list[Token], level: int, text: str, depth: int) -> None:
         out.append(Token("heading_open", f"h{level}"))
-        self._inline(out, text, kind="heading")
+        self._inline(out, text, depth, kind="heading")
         out.append(Token("heading_close", f"h{level}"))
 
-    def _atx_heading(self, text: str, at: int, out: list[Token]) -> int:
+    def _atx_heading(self, text: str, at: int, out: list[Token], depth: int) -> int:
         size = len(text)
         level = 0
         while at + level < size and level < 6 and text[at + level] == "#":
@@ -423,10 +425,10 @@ class Document:
         while end > at and text[end - 1] == " ":
             end -= 1
         if end > start:
-            self._heading(out, level, text[start:end])
+            self._heading(out, level, text[start:end], depth + 1)
         return stop - at
 
-    def _paragraph(self, text: str, at: int, out: list[Token]) -> int:
+    def _paragraph(self, text: str, at: int, out: list[Token], depth: int) -> int:
         size = len(text)
         i = at
         end = at
@@ -444,15 +446,15 @@ class Document:
             i = end
         work = text[at:i].rstrip("\n")
         if not level:
-            self._inline(out, work)
+            self._inline(out, work, depth + 1)
             return end - at
         newline = work.rfind("\n")
         if newline > 0:
             before = work[:newline].rstrip("\n")
             if before:
-                self._inline(out, before)
+                self._inline(out, before, depth + 1)
                 work = work[newline + 1 :]
-        self._heading(out, level, work)
+        self._heading(out, level, work, depth + 1)
         return end - at
 
     def _blockquote(self, text: str, at: int, out: list[Token], depth: int) -> int:
@@ -509,10 +511,7 @@ class Document:
             if stop < 0:
                 stop = size
             closing = fence_at(text, line_start, stop)
-            if (
-                closing == fence
-                and not text[line_start + width_all : stop].strip(" ")
-            ):
+            if closing == fence and not text[line_start + width_all : stop].strip(" "):
                 i = stop
                 break
             i = stop + 1
@@ -542,7 +541,7 @@ class Document:
             out.append(Token("html_block", content=text[at : at + used].strip("\n") + "\n"))
         return used
 
-    def _table(self, text: str, at: int, out: list[Token]) -> int:
+    def _table(self, text: str, at: int, out: list[Token], depth: int) -> int:
         size = len(text)
         i = text.find("\n", at)
         if i < 0:
@@ -593,7 +592,7 @@ class Document:
             return 0
         out.append(Token("table_open"))
         out.append(Token("thead_open"))
-        self._table_row(text, at, header_end, aligns, "th", out)
+        self._table_row(text, at, header_end, aligns, "th", out, depth)
         out.append(Token("thead_close"))
         out.append(Token("tbody_open"))
         i = under_end + 1
@@ -601,14 +600,21 @@ class Document:
             stop = text.find("\n", i)
             if stop < 0 or text.count("|", i, stop) == 0:
                 break
-            self._table_row(text, i, stop, aligns, "td", out)
+            self._table_row(text, i, stop, aligns, "td", out, depth)
             i = stop + 1
         out.append(Token("tbody_close"))
         out.append(Token("table_close"))
         return i - at
 
     def _table_row(
-        self, text: str, start: int, end: int, aligns: list[int], cell: str, out: list[Token]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        aligns: list[int],
+        cell: str,
+        out: list[Token],
+        depth: int,
     ) -> None:
         out.append(Token("tr_open"))
         i = start
@@ -633,7 +639,7 @@ class Document:
                 content = text[cell_start : cell_end + 1]
                 i += 1
             out.append(opening)
-            self._inline(out, content, kind="cell")
+            self._inline(out, content, depth + 5, kind="cell")
             out.append(Token(f"{cell}_close", cell))
         out.append(Token("tr_close"))
 
@@ -646,7 +652,7 @@ class Document:
         i = at
         size = len(text)
         while i < size:
-            used = self._list_item(text, i, out, state, depth)
+            used = self._list_item(text, i, out, state, depth + 1)
             i += used
             if not used or state.ended:
                 break
@@ -705,14 +711,17 @@ class Document:
         if has_inside_empty:
             state.loose = True
         body = "".join(work)
-        out.append(Token("list_item_open"))
+        opening = Token("list_item_open")
+        opening.info = "ordered" if state.ordered else ""
+        out.append(opening)
+        depth += 2  # the item's text and its rendering
         head, tail = (body[:sublist], body[sublist:]) if 0 < sublist < len(body) else (body, "")
         if state.loose:
-            self.blocks(head, out, depth + 1)
+            self.blocks(head, out, depth)
         else:
-            self._inline(out, head, hidden=True)
+            self._inline(out, head, depth, hidden=True)
         if tail:
-            self.blocks(tail, out, depth + 1)
+            self.blocks(tail, out, depth)
         out.append(Token("list_item_close"))
         return i - at
 
@@ -728,7 +737,7 @@ class Document:
             out.append(opening)
             body = self.footnotes.bodies[name]
             if body:
-                self.blocks(body, out, 1)
+                self.blocks(body, out, 2)
             out.append(Token("footnote_close"))
             done += 1
         out.append(Token("footnote_block_close"))

@@ -28,7 +28,7 @@ from octavo.markup.tokens import Token
 
 SPACE = " \n"
 #: Characters a backslash escapes.
-ESCAPABLE = frozenset("\\`*_{}[]()#+-.!:|&<>^~=\"$")
+ESCAPABLE = frozenset('\\`*_{}[]()#+-.!:|&<>^~="$')
 #: Spans nested deeper than this render nothing (Hoedown's limit, as Publ configures it).
 MAX_NESTING = 16
 
@@ -451,11 +451,13 @@ class InlineParser:
         while i < end and text[i] in SPACE:
             i += 1
         title: str | None = None
+        buffers = 2  # Hoedown's working buffers for the label and the reference id
         if i < end and text[i] == "(":
             target = _inline_target(text, i + 1)
             if target is None:
                 return 0
             link, title, i = target
+            buffers = 1 + bool(link) + bool(title)
         elif i < end and text[i] == "[":
             close = text.find("]", i + 1)
             if close < 0:
@@ -481,7 +483,7 @@ class InlineParser:
         opening.meta = {"href": link, "title": title}
         out.append(opening)
         if label:
-            out.extend(self.parse(label, depth + 1))
+            out.extend(self.parse(label, depth + buffers))
         out.append(Token("link_close", "a"))
         return i - at
 

@@ -129,10 +129,22 @@ class Renderer:
                 i += 3
             elif kind == "footnote_block_open":
                 i = self.footnote_block(tokens, i + 1)
+            elif kind == "list_item_close":
+                self.close_item(out)
+                i += 1
             else:
                 out.append(self.block(token))
                 i += 1
         return "".join(out)
+
+    @staticmethod
+    def close_item(out: list[str]) -> None:
+        """An item's content ends where its text does: trailing newlines go."""
+        while out and out[-1].endswith("\n"):
+            out[-1] = out[-1].rstrip("\n")
+            if not out[-1]:
+                out.pop()
+        out.append("</li>\n")
 
     def block(self, token: Token) -> str:
         kind = token.type
@@ -319,7 +331,6 @@ _BLOCK_TAGS = {
     "ordered_list_open": "<ol>\n",
     "ordered_list_close": "</ol>\n",
     "list_item_open": "<li>",
-    "list_item_close": "</li>\n",
     "blockquote_open": "<blockquote>\n",
     "blockquote_close": "</blockquote>\n",
     "hr": "<hr>\n",

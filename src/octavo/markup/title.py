@@ -52,9 +52,11 @@ class _TitleRenderer(Renderer):
             return ""
         if kind == "list_item_open":
             return "" if token.info else "* "
-        if kind == "list_item_close":
-            return "\n"
         return super().block(token)
+
+    @staticmethod
+    def close_item(out: list[str]) -> None:
+        out.append("\n")
 
 
 def render_title(
