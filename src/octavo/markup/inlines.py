@@ -35,6 +35,8 @@ MAX_NESTING = 16
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]*;")
 _SCHEME = re.compile(r"[A-Za-z0-9.+-]*")
 _MAIL = re.compile(r"[A-Za-z0-9._@-]*>")
+_BRACKET = re.compile(r"[\[\]]")
+_WHITE = re.compile("[ \n]")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -175,6 +177,8 @@ class InlineParser:
             handlers["$"] = self.dollar
         self.footnotes_on = "footnotes" in extensions
         self.handlers = handlers
+        self._bracket_text: str | None = None
+        self._brackets: dict[int, int] = {}
         self.active = re.compile("[" + re.escape("".join(handlers)) + "]")
 
     # -- the scanning loop -------------------------------------------------------------
@@ -311,14 +315,11 @@ class InlineParser:
         while ticks < end and text[ticks] == "`":
             ticks += 1
         width = ticks - at
-        seen = 0
-        i = ticks
-        while i < end and seen < width:
-            seen = seen + 1 if text[i] == "`" else 0
-            i += 1
-        if seen < width and i >= end:
+        closer = text.find("`" * width, ticks)
+        if closer < 0:
             return 0
-        content = text[ticks : i - width].strip(" ")
+        content = text[ticks:closer].strip(" ")
+        i = closer + width
         token = Token("code_inline", content=content)
         out.append(token)
         return i - at
@@ -383,9 +384,9 @@ class InlineParser:
             if last == size:
                 return 0
         else:
-            first = last = 1
-            while last < size and text[at + last] not in SPACE:
-                last += 1
+            first = 1
+            space = _WHITE.search(text, at + 1)
+            last = size if space is None else space.start() - at
         if last == first:
             return 3 if first == 2 else 0
         children = self.parse(text[at + first : at + last], depth + 1)
@@ -426,25 +427,11 @@ class InlineParser:
     def link(self, text: str, at: int, offset: int, out: list[Token], depth: int) -> int:
         end = len(text)
         is_image = offset > 0 and text[at - 1] == "!"
-        i = at + 1
-        level = 1
-        has_newline = False
-        while i < end:
-            char = text[i]
-            if char == "\n":
-                has_newline = True
-            elif text[i - 1] == "\\":
-                pass
-            elif char == "[":
-                level += 1
-            elif char == "]":
-                level -= 1
-                if level <= 0:
-                    break
-            i += 1
-        if i >= end:
+        label_end = self._closing_bracket(text, at)
+        if label_end < 0:
             return 0
-        label_end = i
+        has_newline = "\n" in text[at:label_end]
+        i = label_end
         i += 1
         if self.footnotes_on and text[at + 1 : at + 2] == "^":
             return self._footnote_ref(text, at, label_end, is_image, out)
@@ -487,6 +474,24 @@ class InlineParser:
         out.append(Token("link_close", "a"))
         return i - at
 
+    def _closing_bracket(self, text: str, at: int) -> int:
+        """The ``]`` that closes the ``[`` at `at` (brackets nest; one after a backslash
+        does not count), or -1. Computed once per text, so a run of ``[`` stays linear."""
+        if at and text[at - 1] == "\\":  # left out of the table: count from here
+            level = 0
+            for found in _BRACKET.finditer(text, at):
+                i = found.start()
+                if i > at and text[i - 1] == "\\":
+                    continue
+                level += 1 if found.group(0) == "[" else -1
+                if level == 0:
+                    return i
+            return -1
+        if self._bracket_text is not text:
+            self._bracket_text = text
+            self._brackets = _bracket_pairs(text)
+        return self._brackets.get(at, -1)
+
     def _footnote_ref(
         self, text: str, at: int, label_end: int, is_image: bool, out: list[Token]
     ) -> int:
@@ -501,6 +506,21 @@ class InlineParser:
         token.meta = {"id": found[0], "subId": found[1]}
         out.append(token)
         return label_end + 1 - at
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Each ``[`` index and its closing ``]`` index, brackets after a backslash left out."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for found in _BRACKET.finditer(text):
+        at = found.start()
+        if at and text[at - 1] == "\\":
+            continue
+        if found.group(0) == "[":
+            stack.append(at)
+        elif stack:
+            pairs[stack.pop()] = at
+    return pairs
 
 
 def _text(out: list[Token], content: str) -> None:
@@ -560,6 +580,8 @@ def _inline_target(text: str, start: int) -> tuple[str, str | None, int] | None:
     so it may contain spaces; the title runs to the last quote before ``)``.
     """
     end = len(text)
+    if text.find(")", start) < 0:
+        return None
     i = start
     while i < end and text[i] in SPACE:
         i += 1
