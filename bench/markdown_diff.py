@@ -171,7 +171,7 @@ def _lines(tokens: list[Token]) -> list[str]:
 
 # -- deliberate differences -----------------------------------------------------------------
 
-_FENCE_LINE = re.compile(r"^( {0,3}(?:`{3,}|~{3,}) *)(\S*\{\S*)", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^( *(?:`{3,}|~{3,}) *)(\S*\{\S*)", re.MULTILINE)
 
 
 def _without_bad_code_arguments(text: str) -> str:

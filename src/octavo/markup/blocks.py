@@ -27,7 +27,14 @@ from __future__ import annotations
 
 import re
 
-from octavo.markup.inlines import MAX_NESTING, Footnotes, InlineParser, LinkRef, find_emph_char
+from octavo.markup.inlines import (
+    MAX_NESTING,
+    Footnotes,
+    InlineParser,
+    LinkRef,
+    ascii_lower,
+    find_emph_char,
+)
 from octavo.markup.tokens import Token
 
 #: Tags that start an HTML block (Hoedown's list); ``<hr>`` and comments are handled apart.
@@ -304,7 +311,7 @@ class Document:
                 title = text[title_start:i] or None
         if not last or link_end == link_start:
             return None
-        self.refs.setdefault(name.lower(), LinkRef(text[link_start:link_end], title))
+        self.refs[ascii_lower(name)] = LinkRef(text[link_start:link_end], title)  # last wins
         return last
 
     def _footnote_def(self, text: str, at: int) -> int | None:
@@ -350,7 +357,7 @@ class Document:
                 parts.append("\n")
                 i = _past_newline(text, i)
             start = i
-        self.footnotes.bodies.setdefault(name.lower(), "".join(parts))
+        self.footnotes.bodies.setdefault(ascii_lower(name), "".join(parts))  # first wins
         return start
 
     # -- second pass: blocks -------------------------------------------------------

@@ -21,6 +21,7 @@ Publ sites rely on:
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ MAX_NESTING = 16
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]*;")
 _SCHEME = re.compile(r"[A-Za-z0-9.+-]*")
 _MAIL = re.compile(r"[A-Za-z0-9._@-]*>")
-_BRACKET = re.compile(r"[\[\]]")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _WHITE = re.compile("[ \n]")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -58,7 +59,7 @@ class Footnotes:
 
     def reference(self, name: str) -> tuple[int, int] | None:
         """(index of the note, how many times it was referenced before) or None."""
-        key = name.lower()
+        key = ascii_lower(name)
         if key not in self.bodies:
             return None
         if key not in self.uses:
@@ -67,6 +68,11 @@ class Footnotes:
         else:
             self.uses[key] += 1
         return self.used.index(key), self.uses[key]
+
+
+def ascii_lower(name: str) -> str:
+    """Reference and footnote names match regardless of ASCII case (only ASCII)."""
+    return name.translate(_ASCII_LOWER)
 
 
 def is_escaped(text: str, start: int, at: int) -> bool:
@@ -82,7 +88,10 @@ _STOPS: dict[str, re.Pattern[str]] = {}
 
 def find_emph_char(text: str, start: int, end: int, char: str) -> int:
     """Offset from `start` of the next unescaped `char` outside code spans and links;
-    0 means none (a match right at `start` counts as none, as in Hoedown)."""
+    0 means none (a match right at `start` counts as none, as in Hoedown).
+
+    An unclosed code span or link gives the first `char` inside it instead.
+    """
     stop = _STOPS.get(char)
     if stop is None:
         stop = _STOPS[char] = re.compile("[" + re.escape(char) + r"\[`]")
@@ -98,50 +107,42 @@ def find_emph_char(text: str, start: int, end: int, char: str) -> int:
         current = text[i]
         if current == char:
             return i - start
-        candidate = 0
         if current == "`":
-            opening = 0
+            run = i
             while i < end and text[i] == "`":
                 i += 1
-                opening += 1
             if i >= end:
                 return 0
-            closing = 0
-            while i < end and closing < opening:
-                if not candidate and text[i] == char:
-                    candidate = i - start
-                closing = closing + 1 if text[i] == "`" else 0
-                i += 1
-            if closing < opening and i >= end:
-                return candidate
+            close = text.find("`" * (i - run), i, end)
+            if close < 0:
+                return _first(text, char, i, end, start)
+            i = close + i - run
             continue
-        i += 1
-        while i < end and text[i] != "]":
-            if not candidate and text[i] == char:
-                candidate = i - start
-            i += 1
-        i += 1
+        close = text.find("]", i + 1, end)
+        candidate = _first(text, char, i + 1, end if close < 0 else close, start)
+        i = end if close < 0 else close + 1
         while i < end and text[i] in SPACE:
             i += 1
         if i >= end:
             return candidate
-        if text[i] == "[":
-            closer = "]"
-        elif text[i] == "(":
-            closer = ")"
-        elif candidate:
-            return candidate
-        else:
+        closer = {"[": "]", "(": ")"}.get(text[i])
+        if closer is None:
+            if candidate:
+                return candidate
             continue
-        i += 1
-        while i < end and text[i] != closer:
-            if not candidate and text[i] == char:
-                candidate = i - start
-            i += 1
-        if i >= end:
+        close = text.find(closer, i + 1, end)
+        if not candidate:
+            candidate = _first(text, char, i + 1, end if close < 0 else close, start)
+        if close < 0:
             return candidate
-        i += 1
+        i = close + 1
     return 0
+
+
+def _first(text: str, char: str, begin: int, end: int, start: int) -> int:
+    """Offset from `start` of the first `char` in text[begin:end] (0: none)."""
+    found = text.find(char, begin, end)
+    return found - start if found >= 0 else 0
 
 
 Handler = Callable[[str, int, int, list[Token], int], int]
@@ -177,8 +178,6 @@ class InlineParser:
             handlers["$"] = self.dollar
         self.footnotes_on = "footnotes" in extensions
         self.handlers = handlers
-        self._bracket_text: str | None = None
-        self._brackets: dict[int, int] = {}
         self.active = re.compile("[" + re.escape("".join(handlers)) + "]")
 
     # -- the scanning loop -------------------------------------------------------------
@@ -427,8 +426,8 @@ class InlineParser:
     def link(self, text: str, at: int, offset: int, out: list[Token], depth: int) -> int:
         end = len(text)
         is_image = offset > 0 and text[at - 1] == "!"
-        label_end = self._closing_bracket(text, at)
-        if label_end < 0:
+        label_end = at + 1 + find_emph_char(text, at + 1, end, "]")
+        if label_end >= end or text[label_end] != "]":
             return 0
         has_newline = "\n" in text[at:label_end]
         i = label_end
@@ -450,12 +449,12 @@ class InlineParser:
             if close < 0:
                 return 0
             name = text[i + 1 : close] or _label_id(text, at, label_end, has_newline)
-            ref = self.refs.get(name.lower())
+            ref = self.refs.get(ascii_lower(name))
             if ref is None:
                 return 0
             link, title, i = ref.link, ref.title, close + 1
         else:
-            ref = self.refs.get(_label_id(text, at, label_end, has_newline).lower())
+            ref = self.refs.get(ascii_lower(_label_id(text, at, label_end, has_newline)))
             if ref is None:
                 return 0
             link, title, i = ref.link, ref.title, label_end + 1
@@ -474,24 +473,6 @@ class InlineParser:
         out.append(Token("link_close", "a"))
         return i - at
 
-    def _closing_bracket(self, text: str, at: int) -> int:
-        """The ``]`` that closes the ``[`` at `at` (brackets nest; one after a backslash
-        does not count), or -1. Computed once per text, so a run of ``[`` stays linear."""
-        if at and text[at - 1] == "\\":  # left out of the table: count from here
-            level = 0
-            for found in _BRACKET.finditer(text, at):
-                i = found.start()
-                if i > at and text[i - 1] == "\\":
-                    continue
-                level += 1 if found.group(0) == "[" else -1
-                if level == 0:
-                    return i
-            return -1
-        if self._bracket_text is not text:
-            self._bracket_text = text
-            self._brackets = _bracket_pairs(text)
-        return self._brackets.get(at, -1)
-
     def _footnote_ref(
         self, text: str, at: int, label_end: int, is_image: bool, out: list[Token]
     ) -> int:
@@ -506,21 +487,6 @@ class InlineParser:
         token.meta = {"id": found[0], "subId": found[1]}
         out.append(token)
         return label_end + 1 - at
-
-
-def _bracket_pairs(text: str) -> dict[int, int]:
-    """Each ``[`` index and its closing ``]`` index, brackets after a backslash left out."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for found in _BRACKET.finditer(text):
-        at = found.start()
-        if at and text[at - 1] == "\\":
-            continue
-        if found.group(0) == "[":
-            stack.append(at)
-        elif stack:
-            pairs[stack.pop()] = at
-    return pairs
 
 
 def _text(out: list[Token], content: str) -> None:
