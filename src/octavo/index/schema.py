@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: slugs and tag keys as Publ computes them (NFKC, Hoedown titles)
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512

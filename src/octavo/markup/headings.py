@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from octavo.content.slugs import slugify
@@ -15,8 +14,7 @@ TOC_TAGS = ("sup", "sub", "em", "strong", "b", "i", "code", "tt", "del", "add", 
 def heading_id(entry_id: int, level: int, number: int, content_html: str) -> str:
     """``{entry}_h{level}_{n}_{slug}``, the slug from the heading's plain text."""
     text = strip_html(content_html, remove_elements=PLAINTEXT_REMOVE)
-    slug = unicodedata.normalize("NFKC", slugify(text, max_length=32))
-    return f"{entry_id}_h{level}_{number}_{slug}"
+    return f"{entry_id}_h{level}_{number}_{slugify(text, max_length=32)}"
 
 
 def toc_text(content_html: str) -> str:

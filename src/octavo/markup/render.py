@@ -18,6 +18,7 @@ from urllib.parse import quote, urljoin
 from markupsafe import Markup
 
 from octavo.common.tags import make_tag
+from octavo.content.markdown.tokens import Token
 from octavo.markup.arguments import safe_format, smartquotes_on
 from octavo.markup.code import render_code
 from octavo.markup.context import EntryContext
@@ -26,7 +27,6 @@ from octavo.markup.headings import heading_id, toc_text
 from octavo.markup.htmlrewrite import rewrite_html
 from octavo.markup.smartypants import smartypants
 from octavo.markup.syntax import parse
-from octavo.markup.tokens import Token
 
 LOG = logging.getLogger(__name__)
 ZERO_WIDTH_SPACE = "\u200b"

@@ -3,7 +3,7 @@
 ``tables``, ``fenced-code``, ``footnotes``, ``strikethrough``, ``highlight``
 (``==mark==``), ``superscript`` (``^word``, ``^(a few words)``) and ``math``
 (``$$…$$``) are on by default; ``disable-indented-code`` turns indented code
-off. The parser itself is in ``blocks`` (block structure) and ``inlines``.
+off. The grammar itself is ``octavo.content.markdown``.
 """
 
 from __future__ import annotations
@@ -12,21 +12,11 @@ import logging
 from collections.abc import Iterable
 from functools import lru_cache
 
-from octavo.markup.blocks import Document
-from octavo.markup.tokens import Token
+from octavo.content.markdown import DEFAULT_EXTENSIONS
+from octavo.content.markdown.blocks import Document
+from octavo.content.markdown.tokens import Token
 
 LOG = logging.getLogger(__name__)
-
-#: Publ's default ``markdown_extensions``.
-DEFAULT_EXTENSIONS = (
-    "tables",
-    "fenced-code",
-    "footnotes",
-    "strikethrough",
-    "highlight",
-    "superscript",
-    "math",
-)
 
 #: Hoedown extension names Octavo knows; the ones without an effect are listed in the docs.
 KNOWN_EXTENSIONS = frozenset(

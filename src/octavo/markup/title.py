@@ -9,11 +9,11 @@ from typing import Any
 from markupsafe import Markup
 
 from octavo.common.protocols import Image, ImageNotFound
+from octavo.content.markdown.tokens import Token
 from octavo.markup.context import EntryContext
 from octavo.markup.filters import PLAINTEXT_REMOVE, strip_html
 from octavo.markup.render import Counts, Renderer
 from octavo.markup.smartypants import smartypants
-from octavo.markup.tokens import Token
 
 # A leading run of digits, dots and spaces is kept as written ("1. Foo" is no list).
 _NUMBERED = re.compile(r"([0-9. ]*)(.*)", re.DOTALL)

@@ -1,4 +1,8 @@
-"""octavo.content.titles.plain_title: the text of a Markdown title."""
+"""octavo.content.titles.plain_title: the text of a Markdown title.
+
+Expected values are what Publ 0.8.19 gives for `markdown.render_title(title, markup=False,
+smartquotes=False)` (its slug source), obtained by running it in its own venv.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,12 @@ def test_plain_text_unchanged():
         ("_under_ and __double__", "under and double"),
         ("A `code` span", "A code span"),
         ("==marked== text", "marked text"),
-        ("*nested **strong** inside*", "nested strong inside"),
+        # Hoedown: a closing * after a space cannot close, so the outer stars stay text
+        ("*nested **strong** inside*", "*nested strong inside*"),
+        # code spans keep their text as written; underscores inside words are emphasis
+        ("Using `a_b_c` names", "Using a_b_c names"),
+        ("`<tag>` in code", "<tag> in code"),
+        ("snake_case_title", "snakecasetitle"),
     ],
 )
 def test_emphasis_markers_removed(title, plain):
@@ -47,9 +56,14 @@ def test_struck_text_removed_entirely():
     assert plain_title("A ~~serious~~ comical mistake") == "A comical mistake"
 
 
-@pytest.mark.parametrize("tag", ["del", "s", "strike", "DEL"])
+@pytest.mark.parametrize("tag", ["del", "s", "DEL"])
 def test_struck_html_removed_entirely(tag):
     assert plain_title(f"A <{tag}>serious</{tag}> comical mistake") == "A comical mistake"
+
+
+def test_strike_tag_keeps_its_text():
+    # Publ 0.8.19 removes del, s and table only
+    assert plain_title("A <strike>serious</strike> comical mistake") == "A serious comical mistake"
 
 
 def test_html_entities_decoded():

@@ -18,6 +18,7 @@ SNIPPETS: dict[str, list[dict[str, Any]]] = json.loads(
     (SITE / "snippets.json").read_text(encoding="utf-8")
 )
 
+
 # CommonMark: underscores inside words are not emphasis (docs/compatibility/markup.md).
 @pytest.mark.parametrize("case", SNIPPETS["smartypants"], ids=lambda c: repr(c["text"])[:40])
 def test_smartypants_matches_hoedown(case: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from octavo.markup.inlines import (
+from octavo.content.markdown.inlines import (
     MAX_NESTING,
     Footnotes,
     InlineParser,
@@ -35,7 +35,7 @@ from octavo.markup.inlines import (
     ascii_lower,
     find_emph_char,
 )
-from octavo.markup.tokens import Token
+from octavo.content.markdown.tokens import Token
 
 #: Tags that start an HTML block (Hoedown's list); ``<hr>`` and comments are handled apart.
 BLOCK_TAGS = frozenset(
@@ -203,7 +203,7 @@ def expand_tabs(line: str) -> str:
 
 
 class Document:
-    """One Markdown document parsed into tokens (see ``octavo.markup.tokens``)."""
+    """One Markdown document parsed into tokens (see ``octavo.content.markdown.tokens``)."""
 
     def __init__(self, extensions: frozenset[str]) -> None:
         self.extensions = extensions

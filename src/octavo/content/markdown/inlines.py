@@ -25,7 +25,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from octavo.markup.tokens import Token
+from octavo.content.markdown.tokens import Token
 
 SPACE = " \n"
 #: Characters a backslash escapes.
