@@ -68,7 +68,11 @@ def render_image_set(
     if hidden and "more_text" in container:
         more = safe_format(str(container["more_text"]), count=len(items), remain=hidden)
         if "more_link" in container:
-            attrs = {"href": container["more_link"], "class": container.get("more_class", False)}
+            # resolved like any link of the entry (Publ's second HTML pass does it)
+            href = context.links.resolve(
+                str(container["more_link"]), context.search_path, bool(args.get("absolute"))
+            )
+            attrs = {"href": href, "class": container.get("more_class", False)}
             more = make_tag("a", attrs) + more + "</a>"
         text += more
     if text and (container.get("div_class") or container.get("div_style")):
