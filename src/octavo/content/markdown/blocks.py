@@ -256,22 +256,10 @@ class Document:
     def _ref_def(self, text: str, at: int) -> int | None:
         """``[id]: link "title"`` at `at`: stores it and returns the index of its line end."""
         end = len(text)
-        if at + 3 >= end:
+        head = _definition_head(text, at, "[")
+        if head is None:
             return None
-        i = at + _indent(text, at, 3)
-        if text[i] != "[":
-            return None
-        i += 1
-        id_start = i
-        while i < end and text[i] not in "\n\r]":
-            i += 1
-        if i >= end or text[i] != "]":
-            return None
-        name = text[id_start:i]
-        i += 1
-        if i >= end or text[i] != ":":
-            return None
-        i += 1
+        name, i = head
         i = _skip_spaces(text, i)
         if i < end and text[i] in "\n\r":
             i += 1
@@ -317,22 +305,10 @@ class Document:
     def _footnote_def(self, text: str, at: int) -> int | None:
         """``[^id]: text`` and its indented continuation: stores it, returns where it ends."""
         end = len(text)
-        if at + 3 >= end:
+        head = _definition_head(text, at, "[^")
+        if head is None:
             return None
-        i = at + _indent(text, at, 3)
-        if not text.startswith("[^", i):
-            return None
-        i += 2
-        id_start = i
-        while i < end and text[i] not in "\n\r]":
-            i += 1
-        if i >= end or text[i] != "]":
-            return None
-        name = text[id_start:i]
-        i += 1
-        if i >= end or text[i] != ":":
-            return None
-        i += 1
+        name, i = head
         first = i
         parts: list[str] = []
         start = i
@@ -759,6 +735,23 @@ class _ListState:
         self.ordered = ordered
         self.loose = False
         self.ended = False
+
+
+def _definition_head(text: str, at: int, opener: str) -> tuple[str, int] | None:
+    """``[id]:`` (or ``[^id]:``) after up to three spaces: the id and the index after ``:``."""
+    end = len(text)
+    if at + 3 >= end:
+        return None
+    i = at + _indent(text, at, 3)
+    if not text.startswith(opener, i):
+        return None
+    i += len(opener)
+    id_start = i
+    while i < end and text[i] not in "\n\r]":
+        i += 1
+    if i + 1 >= end or text[i] != "]" or text[i + 1] != ":":
+        return None
+    return text[id_start:i], i + 2
 
 
 def _skip_spaces(text: str, at: int, end: int | None = None) -> int:

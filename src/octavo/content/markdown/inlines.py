@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from octavo.content.markdown.tokens import Token
@@ -266,14 +266,8 @@ class InlineParser:
         return 0
 
     def _emph2(self, text: str, start: int, char: str, out: list[Token], depth: int) -> int:
-        end = len(text)
-        size = end - start
-        i = 0
-        while i < size:
-            step = find_emph_char(text, start + i, end, char)
-            if not step:
-                return 0
-            i += step
+        size = len(text) - start
+        for i in _candidates(text, start, char, 1):
             at = start + i
             if (
                 i + 1 < size
@@ -283,18 +277,11 @@ class InlineParser:
             ):
                 name = {"~": "s", "=": "mark"}.get(char, "strong")
                 return i + 2 if self._wrap(name, text[start:at], out, depth) else 0
-            i += 1
         return 0
 
     def _emph3(self, text: str, start: int, char: str, out: list[Token], depth: int) -> int:
-        end = len(text)
-        size = end - start
-        i = 0
-        while i < size:
-            step = find_emph_char(text, start + i, end, char)
-            if not step:
-                return 0
-            i += step
+        size = len(text) - start
+        for i in _candidates(text, start, char, 0):
             at = start + i
             if text[at] != char or text[at - 1] in SPACE:
                 continue
@@ -487,6 +474,20 @@ class InlineParser:
         token.meta = {"id": found[0], "subId": found[1]}
         out.append(token)
         return label_end + 1 - at
+
+
+def _candidates(text: str, start: int, char: str, advance: int) -> Iterator[int]:
+    """Offsets from `start` of successive closing candidates for `char`; after each,
+    the search goes on `advance` characters further (Hoedown's loops differ there)."""
+    end = len(text)
+    i = 0
+    while i < end - start:
+        step = find_emph_char(text, start + i, end, char)
+        if not step:
+            return
+        i += step
+        yield i
+        i += advance
 
 
 def _text(out: list[Token], content: str) -> None:
