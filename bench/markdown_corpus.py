@@ -21,6 +21,14 @@ that way is skipped and reported.
 
 Installed packages' long descriptions are covered by listing those packages:
 ``--grow`` accepts ``name==version`` lines too (``pip freeze`` output).
+
+A second source is this kind of machine itself (``bench/markdown_machine.txt``,
+``sha256 path`` per line): the Markdown that its toolchains, Debian packages, npm
+and installed Python distributions ship (READMEs, changelogs, npm's manual, Markdown
+long descriptions in ``METADATA``/``PKG-INFO``, written ``path::description``).
+Each file is copied only if its bytes still have the listed digest, so the corpus is
+the same wherever the list still applies; ``--scan-machine`` writes the list anew.
+Neither source asks a registry about packages in bulk.
 """
 
 from __future__ import annotations
@@ -63,6 +71,19 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 MAX_DOC_BYTES = 512 * 1024
 DOWNLOAD_TIMEOUT = 180
 DONE = ".done.json"
+MACHINE_LIST = BENCH_DIR / "markdown_machine.txt"
+MACHINE_DIR = DOCS_DIR / "_machine"
+#: Where this kind of machine keeps documents nobody wrote for this project.
+MACHINE_ROOTS = (
+    "/usr/lib",
+    "/usr/local/lib",
+    "/usr/share/doc",
+    "/root/.pyenv",
+    "/root/.rustup",
+    "/root/.cache/octavo-compat/publ-venv",
+)
+_METADATA_NAMES = ("METADATA", "PKG-INFO")
+DESCRIPTION_SUFFIX = "::description"
 _FOLDED = re.compile(r"\n(?: {8}| {7}\|)")
 
 
@@ -194,12 +215,69 @@ def fetch(pip: Path, requirement: str) -> tuple[str, str]:
         return spec, ""
 
 
+def _machine_text(source: str) -> bytes | None:
+    """The bytes one machine-list entry names: a file, or a package's Markdown description."""
+    path = source.removesuffix(DESCRIPTION_SUFFIX)
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if source.endswith(DESCRIPTION_SUFFIX):
+        description = _markdown_description(data)[2]
+        return description.encode("utf-8") if description is not None else None
+    return data
+
+
+def scan_machine() -> int:
+    """Write the machine list anew: every Markdown file and description under the roots."""
+    entries: dict[str, str] = {}
+    for root in MACHINE_ROOTS:
+        for folder, subfolders, files in os.walk(root):
+            subfolders.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                if name in _METADATA_NAMES:
+                    source = path + DESCRIPTION_SUFFIX
+                elif name.lower().endswith(MARKDOWN_SUFFIXES) and os.path.isfile(path):
+                    source = path
+                else:
+                    continue
+                data = _machine_text(source)
+                if data and data.strip() and len(data) <= MAX_DOC_BYTES:
+                    entries.setdefault(hashlib.sha256(data).hexdigest(), source)
+    by_path = sorted(entries.items(), key=lambda entry: entry[1])
+    MACHINE_LIST.write_text(
+        "# Markdown this kind of machine ships (bench/markdown_corpus.py --scan-machine).\n"
+        + "".join(f"{digest} {source}\n" for digest, source in by_path)
+    )
+    return len(by_path)
+
+
+def build_machine() -> list[str]:
+    """Copy the listed machine documents whose bytes still match; returns the missing."""
+    missing = []
+    kept = []
+    MACHINE_DIR.mkdir(parents=True, exist_ok=True)
+    for line in read_list(MACHINE_LIST):
+        digest, _, source = line.partition(" ")
+        data = _machine_text(source)
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
+            missing.append(source)
+            continue
+        name = f"{digest[:16]}.md"
+        (MACHINE_DIR / name).write_bytes(data)
+        kept.append(name)
+    (MACHINE_DIR / DONE).write_text(json.dumps(kept))
+    return missing
+
+
 def documents(specs: list[str] | None = None) -> list[Document]:
-    """The corpus in list order, duplicates (same bytes) and empty texts left out."""
+    """The corpus in list order (packages, then the machine's documents), duplicates
+    (same bytes) and empty texts left out."""
     seen: set[str] = set()
     out: list[Document] = []
-    for spec in read_list() if specs is None else specs:
-        folder = folder_for(spec)
+    folders = [folder_for(spec) for spec in (read_list() if specs is None else specs)]
+    for folder in folders if specs is not None else [*folders, MACHINE_DIR]:
         done = folder / DONE
         if not done.exists():
             continue
@@ -259,8 +337,16 @@ def main() -> None:
     parser.add_argument("--grow", type=Path, help="file of candidate package names, in order")
     parser.add_argument("--target", type=int, default=5000, help="documents wanted (--grow)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="downloads at once")
+    parser.add_argument(
+        "--scan-machine", action="store_true", help="list this machine's Markdown anew"
+    )
     args = parser.parse_args()
+    if args.scan_machine:
+        print(f"{scan_machine()} machine documents listed in {MACHINE_LIST}")
     failures = build(args.jobs)
+    gone = build_machine()
+    if gone:
+        print(f"{len(gone)} listed machine documents are missing or changed", file=sys.stderr)
     if args.grow:
         grow(args.grow, args.target, args.jobs)
     docs = documents()

@@ -439,12 +439,12 @@ class InlineParser:
             ref = self.refs.get(ascii_lower(name))
             if ref is None:
                 return 0
-            link, title, i = ref.link, ref.title, close + 1
+            link, title, i = _unescape(ref.link), ref.title, close + 1
         else:
             ref = self.refs.get(ascii_lower(_label_id(text, at, label_end, has_newline)))
             if ref is None:
                 return 0
-            link, title, i = ref.link, ref.title, label_end + 1
+            link, title, i = _unescape(ref.link), ref.title, label_end + 1
         label = text[at + 1 : label_end]
         if is_image:
             _drop_bang(out)
