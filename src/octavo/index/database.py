@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.schema import CreateTable
 
 from octavo.index import schema
 from octavo.index.lock import writer_lock
@@ -71,13 +70,13 @@ class IndexDatabase:
             ) from None
 
     def _create_meta_table(self) -> None:
-        """Create the meta table if missing. Several workers start at once, and even
-        ``IF NOT EXISTS`` can collide on PostgreSQL, so a failure is retried once: by
-        then the other worker's table exists."""
+        """Create the tables that outlive generations (schema.META) if missing. Several
+        workers start at once, and even ``IF NOT EXISTS`` can collide on PostgreSQL, so a
+        failure is retried once: by then the other worker's tables exist."""
         for attempt in (1, 2):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(CreateTable(meta_table, if_not_exists=True))
+                    schema.META.create_all(conn, checkfirst=True)
                 return
             except DBAPIError:
                 if attempt == 2:

@@ -15,29 +15,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, not_, or_, select, true
+from sqlalchemy import Connection, Row, func, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from octavo.content.acl import NOT_LOGGED_IN
 from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
 from octavo.index import views
+from octavo.index.access import readable_clause
 from octavo.index.schema import Tables
 from octavo.index.views import EntryQuery, Position
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is asking. Login arrives with the auth layer; until then there are two
-    viewers: the anonymous visitor, and the site itself (CLI tools, admin jobs)."""
+    """Who is asking: an identity (None when not logged in), the principals it holds for
+    the access rule (octavo.content.acl), and whether it is an admin (sees everything)."""
 
     identity: str | None = None
     is_admin: bool = False
+    principals: frozenset[str] = frozenset({NOT_LOGGED_IN})
 
     def access_clause(self, tables: Tables) -> ColumnElement[bool]:
         """The SQL condition for the entries this viewer may see."""
-        if self.is_admin:
-            return true()
-        return tables.entries.c.public.is_(True)
+        return readable_clause(tables, self.principals, self.is_admin)
 
 
 ANONYMOUS = Viewer()

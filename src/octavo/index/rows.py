@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from octavo.content.acl import acl_rows, readable_anonymously
 from octavo.content.aliases import Alias
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
@@ -23,7 +24,7 @@ def entry_row(
         "file_path": record.path,
         "category": record.category,
         "status": int(record.status),
-        "public": record.auth is None,
+        "public": readable_anonymously(record.auth),
         "utc_timestamp": record.date.utc_timestamp,
         "local_date": record.date.local,
         "display_date": record.date.display,
@@ -61,6 +62,18 @@ def tag_rows(entry_pk: int, entry_id: int, record: EntryRecord) -> list[Row]:
             "entry_id": entry_id,
         }
         for t in record.tags
+    ]
+
+
+def acl_table_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
+    return [
+        {
+            "entry_pk": entry_pk,
+            "position": r.position,
+            "principal": r.principal[:255],
+            "allow": r.allow,
+        }
+        for r in acl_rows(record.auth)
     ]
 
 

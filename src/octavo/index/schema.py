@@ -25,17 +25,48 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 6  # 6: slugs and tag keys as Publ computes them (NFKC, Hoedown titles)
+SCHEMA_VERSION = 7  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows)
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
 
+#: Identities (login URLs, addresses) are keys of the tables below; long enough for real
+#: ones, short enough for a MySQL utf8mb4 key.
+IDENTITY_LENGTH = 512
+
+#: Tables that outlive every index generation: the generation pointer, and what visitors
+#: leave behind (accounts, the access log, pending logins), which no rebuild may lose.
 META = MetaData()
 meta_table = Table(
     "octavo_meta",
     META,
     Column("key", String(100), primary_key=True),
     Column("value", String(255), nullable=False),
+)
+users_table = Table(  # Publ's KnownUser
+    "octavo_users",
+    META,
+    Column("identity", String(IDENTITY_LENGTH), primary_key=True),
+    Column("profile", JSON, nullable=False),
+    Column("last_login", DateTime),
+    Column("last_seen", DateTime, nullable=False, index=True),
+    Column("last_token", DateTime),
+)
+access_log_table = Table(  # Publ's AuthLog: the latest read of each private entry by each user
+    "octavo_access_log",
+    META,
+    Column("entry_id", BigInteger, primary_key=True),
+    Column("identity", String(IDENTITY_LENGTH), primary_key=True),
+    Column("date", DateTime, nullable=False, index=True),
+    Column("user_groups", Text, nullable=False),
+    Column("authorized", Boolean, nullable=False),
+)
+pending_logins_table = Table(  # Authl's token store: logins in progress (magic links, OAuth)
+    "octavo_pending_logins",
+    META,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created", DateTime, nullable=False, index=True),
 )
 
 
@@ -52,6 +83,7 @@ class Tables:
     attachments: Table
     categories: Table
     images: Table
+    entry_acl: Table
 
 
 def generation_prefix(generation: int) -> str:
@@ -86,6 +118,7 @@ def build_tables(generation: int) -> Tables:
         path_column("file_path", nullable=False, unique=True),
         path_column("category", nullable=False),
         Column("status", SmallInteger, nullable=False),
+        # Readable by a visitor who is not logged in (no `Auth:`, or a rule that allows it).
         Column("public", Boolean, nullable=False),
         Column("utc_timestamp", BigInteger, nullable=False),
         Column("local_date", DateTime, nullable=False),
@@ -185,4 +218,16 @@ def build_tables(generation: int) -> Tables:
     )
     # A rendition URL names its source by content hash: found by it when a file moved.
     Index(f"{prefix}ix_image_digest", images.c.digest)
-    return Tables(prefix, md, files, entries, entry_tags, aliases, attachments, categories, images)
+    # An entry's `Auth:` header as rows (octavo.content.acl): the rightmost row whose
+    # principal the reader holds decides, so a listing evaluates the rule in SQL.
+    entry_acl = Table(
+        f"{prefix}entry_acl",
+        md,
+        Column("entry_pk", Integer, primary_key=True),
+        Column("position", SmallInteger, primary_key=True),
+        Column("principal", String(255), primary_key=True),
+        Column("allow", Boolean, nullable=False),
+    )
+    return Tables(
+        prefix, md, files, entries, entry_tags, aliases, attachments, categories, images, entry_acl
+    )

@@ -16,7 +16,7 @@ from octavo.content.image_info import ImageRecord
 from octavo.content.paths import search_candidates
 from octavo.content.problems import Problem, Severity
 from octavo.content.status import VISIBLE, Status
-from octavo.index.rows import Row, category_row, entry_row, image_row, tag_rows
+from octavo.index.rows import Row, acl_table_rows, category_row, entry_row, image_row, tag_rows
 from octavo.index.schema import Tables
 
 _CHUNK = 500
@@ -158,23 +158,25 @@ class IndexWriter:
         )
 
     def _write_tags(self, records: Sequence[EntryRecord]) -> None:
+        """Each entry's tags and `Auth:` rows, beside its row."""
         e = self.t.entries
-        tagged = [r for r in records if r.tags]
-        if not tagged:
+        related = [r for r in records if r.tags or r.auth]
+        if not related:
             return
         keys: dict[str, tuple[int, int]] = {}
-        for part in chunks([r.path for r in tagged]):
+        for part in chunks([r.path for r in related]):
             query = select(e.c.pk, e.c.entry_id, e.c.file_path).where(e.c.file_path.in_(part))
             keys.update((row.file_path, (row.pk, row.entry_id)) for row in self.conn.execute(query))
-        rows = [row for r in tagged for row in tag_rows(*keys[r.path], r)]
-        for part in chunks(rows, 5000):
-            self.conn.execute(self.t.entry_tags.insert(), list(part))
+        tags = [row for r in related for row in tag_rows(*keys[r.path], r)]
+        acl = [row for r in related for row in acl_table_rows(keys[r.path][0], r)]
+        for table, rows in ((self.t.entry_tags, tags), (self.t.entry_acl, acl)):
+            for part in chunks(rows, 5000):
+                self.conn.execute(table.insert(), list(part))
 
     def _delete_entry_children(self, pks: Sequence[int]) -> None:
         for part in chunks(pks):
-            self.conn.execute(
-                delete(self.t.entry_tags).where(self.t.entry_tags.c.entry_pk.in_(part))
-            )
+            for table in (self.t.entry_tags, self.t.entry_acl):
+                self.conn.execute(delete(table).where(table.c.entry_pk.in_(part)))
 
     def write_categories(self, records: Sequence[CategoryRecord]) -> None:
         c = self.t.categories
