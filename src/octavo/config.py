@@ -93,6 +93,9 @@ class SiteConfig:
     database_url: URL
     secret_key: str
     site_url: str | None
+    #: Whether the key was configured (config or environment) rather than made on this
+    #: machine: login needs one key every instance shares.
+    secret_configured: bool
     write_back: bool
     scan_on_start: bool
     watch: bool
@@ -143,6 +146,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
             values["secret_key"], index_folder, url.get_backend_name() != "sqlite"
         ),
         site_url=_site_url(values["site_url"] or os.environ.get("SITE_URL")),
+        secret_configured=bool(_configured_key(values["secret_key"])),
         write_back=bool(values["index_write_back"]),
         scan_on_start=bool(values["index_scan_on_start"]),
         watch=bool(values["index_enable_watchdog"]),
@@ -180,7 +184,7 @@ def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -
     Instances on different machines each make their own key that way; with a shared
     index database they need one configured key, so that case is warned about.
     """
-    key = configured or os.environ.get("OCTAVO_SECRET_KEY") or os.environ.get("SECRET_KEY")
+    key = _configured_key(configured)
     if key:
         return key
     if shared_index:
@@ -189,6 +193,10 @@ def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -
             "this index database will not accept each other's signed rendition URLs"
         )
     return _local_key(os.path.join(index_folder, "secret_key"))
+
+
+def _configured_key(configured: str | None) -> str | None:
+    return configured or os.environ.get("OCTAVO_SECRET_KEY") or os.environ.get("SECRET_KEY")
 
 
 def _local_key(path: str) -> str:

@@ -12,7 +12,10 @@ from typing import Any
 import flask
 import jinja2
 
+from octavo.auth.authority import Authority
+from octavo.auth.settings import auth_settings
 from octavo.config import SiteConfig, load_config
+from octavo.index.accounts import Accounts
 from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.keeper import IndexKeeper
 from octavo.index.scanner import Scanner
@@ -20,18 +23,22 @@ from octavo.index.urls import DatabaseConfigError
 from octavo.markup.filters import first_paragraph, strip_html
 from octavo.sync.service import SyncService
 from octavo.web import urls
+from octavo.web.admin import register_admin_routes
 from octavo.web.aliases import RegexAliases, RegexHandler
 from octavo.web.context import close_request_index
 from octavo.web.errors import handle_exception
 from octavo.web.health import register_health
 from octavo.web.links import SiteLinks
-from octavo.web.login_links import login_globals, register_login_routes
+from octavo.web.login import register_login_routes
+from octavo.web.login_links import login_globals, register_unconfigured_login_routes
 from octavo.web.renditions import register_renditions
 from octavo.web.request import SiteRequest
 from octavo.web.routes import register_routes
 from octavo.web.site_cache import VersionedCache
 from octavo.web.template_api import template_globals
 from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
+from octavo.web.token_endpoint import register_token_routes
+from octavo.web.visitor import check_credentials, mark_response
 
 LOG = logging.getLogger(__name__)
 
@@ -98,6 +105,7 @@ class Octavo(flask.Flask):
                 self.site.index_folder,
                 self.index,
             )
+            self.authority = self._make_authority()
         except (DatabaseConfigError, ValueError) as err:
             raise _fail(str(err)) from None
         if not os.path.isdir(self.site.template_folder):
@@ -131,6 +139,25 @@ class Octavo(flask.Flask):
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
         self.sync.start_schedule(rescan=lambda: self.keeper.scan_now(wait=30.0))
 
+    def _make_authority(self) -> Authority | None:
+        """Login machinery when the site configures it (Publ §9.1), else None."""
+        settings = auth_settings(self.site.values, self.root_path, self.site.secret_configured)
+        self.config.update(
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_SECURE=settings.enabled and settings.force_https,
+        )
+        if not settings.enabled:
+            return None
+        return Authority(
+            settings, Accounts(self.index.engine), self.site.secret_key, self.site.timezone
+        )
+
+    @property
+    def auth(self) -> Any:
+        """Publ's ``app.auth``: the Authl instance when login is on, else None."""
+        return self.authority.authl if self.authority else None
+
     def _setup_web(self) -> None:
         """Routes, error handling and the Jinja environment templates expect."""
         self.config["TRAP_HTTP_EXCEPTIONS"] = True
@@ -144,7 +171,15 @@ class Octavo(flask.Flask):
         self.jinja_env.globals.update(login_globals())
         self.jinja_env.filters.update(strip_html=strip_html, first_paragraph=first_paragraph)
         register_routes(self)
-        register_login_routes(self)
+        register_token_routes(self)
+        if self.authority is not None:
+            register_login_routes(self)
+            register_admin_routes(self)
+            self.before_request(check_credentials)
+            self.before_request(self.authority.prune_if_due)
+            self.after_request(mark_response)
+        else:
+            register_unconfigured_login_routes(self)
         try:
             register_renditions(self, links=SiteLinks())
         except ValueError as err:  # e.g. image_store='s3' without a bucket

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import flask
 
-from octavo.index.queries import ANONYMOUS, Reader, Viewer
+from octavo.index.queries import Reader, Viewer
+from octavo.web.visitor import active_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -29,7 +30,7 @@ class RequestIndex:
         #: Changes with every scan that changed content: keys render caches.
         self.version: tuple[str, int] = (state.tables.prefix, state.version)
         self._conn: Connection | None = None
-        self.viewer: Viewer = ANONYMOUS
+        self.viewer: Viewer = active_viewer()
         self.memo: dict[Any, Any] = {}
 
     @property

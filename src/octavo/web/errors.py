@@ -10,17 +10,25 @@ import traceback
 from typing import Any
 
 import flask
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    Unauthorized,
+)
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from octavo.web import urls
 from octavo.web.aliases import handle_alias
 from octavo.web.context import IndexUnready
+from octavo.web.login import unauthorized_response
 from octavo.web.objects.category import Category, category_exists
 from octavo.web.objects.view import InvalidView
 from octavo.web.render import no_store, render_page
 from octavo.web.template_lookup import ALL
+from octavo.web.visitor import authority
 
 LOG = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ def handle_exception(error: Exception) -> Response:
             aliased = None
         if aliased is not None:
             return aliased
+    if isinstance(error, Unauthorized) and authority() is not None:
+        return unauthorized_response()
     if isinstance(error, InvalidView):  # e.g. ?id= naming no entry (Publ: InvalidQueryError)
         error = BadRequest(str(error))
     if isinstance(error, RequestRedirect):  # e.g. the router's redirect for `//` in a path

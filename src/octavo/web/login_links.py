@@ -14,26 +14,34 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from octavo.web.objects.proxy import CallableProxy, LiveProxy
+from octavo.web.visitor import secure_url_for, token_endpoint_url
 
 
 def _auth_url(endpoint: str) -> CallableProxy:
     def build(redir: str | None = None, absolute: bool = False, **query: Any) -> str:
         if redir is None:
             redir = flask.request.full_path.lstrip("/").rstrip("?")
-        return flask.url_for(endpoint, redir=redir.lstrip("/") or None, _external=absolute, **query)
+        return secure_url_for(
+            endpoint, redir=redir.lstrip("/") or None, _external=absolute, **query
+        )
 
     return LiveProxy(build)
 
 
 def login_globals() -> dict[str, Any]:
-    return {"login": _auth_url("login"), "logout": _auth_url("logout")}
+    return {
+        "login": _auth_url("login"),
+        "logout": _auth_url("logout"),
+        "token_endpoint": CallableProxy(lambda absolute=False: token_endpoint_url(absolute)),
+        "secure_url": secure_url_for,
+    }
 
 
 def not_configured(redir: str | None = None) -> Response:
     raise NotFound("Login is not configured")
 
 
-def register_login_routes(app: flask.Flask) -> None:
+def register_unconfigured_login_routes(app: flask.Flask) -> None:
     for endpoint in ("login", "logout"):
         for rule in (f"/_{endpoint}", f"/_{endpoint}/", f"/_{endpoint}/<path:redir>"):
             app.add_url_rule(rule, endpoint, not_configured, methods=["GET", "POST"])

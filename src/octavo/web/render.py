@@ -12,9 +12,9 @@ import flask
 from werkzeug.wrappers import Response
 
 from octavo.web.objects.template import Template
-from octavo.web.objects.user import ANONYMOUS_USER
 from octavo.web.renditions import images_for
 from octavo.web.template_lookup import Accept, TemplateFile
+from octavo.web.visitor import active_user
 
 
 def request_accept() -> Accept:
@@ -28,7 +28,7 @@ def render_page(
     text = flask.render_template(
         found.filename,
         template=Template(found),
-        user=ANONYMOUS_USER,
+        user=active_user(),
         image=_image_lookup(found, variables),
         **variables,
     )

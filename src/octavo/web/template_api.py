@@ -38,12 +38,6 @@ def get_template(template: str | list[str], relation: Any = None) -> str | None:
     return found.filename if found else None
 
 
-def secure_url(endpoint: str, *args: Any, **kwargs: Any) -> str:
-    """Publ's ``secure_url``: ``url_for`` (https is forced only by AUTH_FORCE_HTTPS, a login
-    setting)."""
-    return flask.url_for(endpoint, *args, **kwargs)
-
-
 def template_globals() -> dict[str, Any]:
     return {
         "get_view": get_view,
@@ -51,5 +45,4 @@ def template_globals() -> dict[str, Any]:
         "get_template": get_template,
         "static": urls.static_url,
         "arrow": arrow,
-        "secure_url": secure_url,
     }
