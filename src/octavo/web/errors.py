@@ -46,6 +46,8 @@ def handle_exception(error: Exception) -> Response:
             aliased = None
         if aliased is not None:
             return aliased
+    if isinstance(error, HTTPException) and error.response is not None:
+        return error.get_response()  # a page already made (flask.abort(response))
     if isinstance(error, Unauthorized) and authority() is not None:
         return unauthorized_response()
     if isinstance(error, InvalidView):  # e.g. ?id= naming no entry (Publ: InvalidQueryError)

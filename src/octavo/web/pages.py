@@ -20,7 +20,8 @@ from octavo.web.dates import InvalidDate, parse_date_spec
 from octavo.web.objects.category import Category, category_exists
 from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.objects.view import View
-from octavo.web.render import render_page, request_accept
+from octavo.web.render import no_store, render_page, request_accept
+from octavo.web.visitor import active_user, authority
 
 #: Template names a URL may not ask for.
 RESERVED_VIEWS = frozenset({"entry", "error", "login", "unauthorized", "logout"})
@@ -117,9 +118,30 @@ def _checked(found: Found) -> Entry:
     status = Status(found.row.status)
     if status.http_status != 200:
         flask.abort(status.http_status)
+    ix = request_index()
+    row = found.row
+    user = active_user()
+    auth = authority()
+    if row.auth is not None and user and auth is not None:
+        auth.note_access(row.entry_id, user, found.authorized)
     if not found.authorized:
+        flask.abort(_unauthorized(ix, row, user))
+    return load_entry(ix, row)
+
+
+def _unauthorized(ix: Any, row: Any, user: Any) -> Response:
+    """401 for a visitor who is not logged in (the login page, with login on); for a
+    logged-in reader without access, the category's ``unauthorized`` template with
+    403, or a plain 403 (Publ §9.4)."""
+    if not user:
         raise Unauthorized("This entry is private")
-    return load_entry(request_index(), found.row)
+    entry = load_entry(ix, row, authorized=False)
+    flask.g.octavo_entry = entry
+    found = flask.current_app.templates.find(row.category, "unauthorized", request_accept())  # type: ignore[attr-defined]
+    if found is None or found.builtin:
+        raise Forbidden(f"User {user.name} does not have access")
+    category = Category.load(row.category)
+    return no_store(render_page(found, status=403, entry=entry, category=category))
 
 
 def _redirect_to(entry: Entry) -> Response | None:

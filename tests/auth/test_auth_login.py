@@ -1,0 +1,151 @@
+"""Logging in and out through Authl's test provider; sessions; the user object."""
+
+from __future__ import annotations
+
+from tests.auth.conftest import SECRET, login, logout, make_auth_site
+from tests.web.conftest import Site, make_app
+
+
+def test_login_returns_to_the_page_and_reads_private_entries(site: Site):
+    assert site.get("/blog/2-secret-friends-picnic").status_code == 401
+    response = login(site, "test:alice", "blog/2-secret-friends-picnic")
+    assert response.headers["Location"] == "/blog/2-secret-friends-picnic"
+    page = site.text("/blog/2-secret-friends-picnic")
+    assert "PICNIC-BODY-7731" in page and "Hello test:alice" in page
+
+
+def test_session_cookie_is_httponly_and_lax(site: Site):
+    response = login(site, "test:alice")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Expires=" in cookie  # a permanent session: it outlives the browser window
+
+
+def test_force_https_makes_the_cookie_secure_and_links_https(tmp_path):
+    site = make_auth_site(tmp_path / "s", AUTH_FORCE_HTTPS=True)
+    response = site.client.post("/_login/", data={"me": "test:alice"}, base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+    page = site.text("/blog/")
+    assert 'href="https://localhost/_logout/blog/"' in page
+    # A 401 over plain http goes to https first.
+    anon = make_auth_site(tmp_path / "t", AUTH_FORCE_HTTPS=True)
+    reply = anon.get("/blog/2-secret-friends-picnic")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "https://localhost/blog/2-secret-friends-picnic"
+
+
+def test_session_survives_a_restart_and_works_on_another_instance(site: Site, tmp_path):
+    login(site, "test:alice")
+    cookie = site.client.get_cookie("session")
+    assert cookie is not None
+    # Another app over the same site folder and database, sharing only the secret key.
+    other = make_app(
+        site.root, "other", secret_key=SECRET, auth={"TEST_ENABLED": True}
+    ).test_client()
+    other.set_cookie("session", cookie.value)
+    assert "PICNIC-BODY-7731" in other.get("/blog/2-secret-friends-picnic").get_data(as_text=True)
+
+
+def test_logout_asks_then_forgets(site: Site):
+    login(site, "test:alice")
+    confirm = site.get("/_logout/blog/")
+    assert confirm.status_code == 200 and 'method="POST"' in confirm.get_data(as_text=True)
+    response = site.client.post("/_logout/blog/")
+    assert response.status_code == 302 and response.headers["Location"] == "/blog/"
+    assert site.get("/blog/2-secret-friends-picnic").status_code == 401
+
+
+def test_user_object_in_templates(site: Site):
+    login(site, "test:alice")
+    probe = site.probe(
+        "/",
+        "{{ user.identity }}|{{ user.name }}|{{ user.humanize }}|{{ user.groups|sort|join(',') }}|"
+        "{{ user.auth_groups|sort|join(',') }}|{{ user.is_admin }}|{{ user.auth_type }}|"
+        "{{ user.scope }}|{{ user.last_login is not none }}|{{ user.profile }}|{{ user.is_bot }}",
+    )
+    assert probe.get_data(as_text=True) == (
+        "test:alice|test:alice|test:alice|family,friends|family,friends,test:alice|False|"
+        "session|None|True|{}|False"
+    )
+
+
+def test_admin_through_users_cfg(site: Site):
+    login(site, "test:admin")
+    page = site.text("/blog/6-admin-ledger")
+    assert "LEDGER-BODY-3141" in page
+    assert site.probe("/", "{{ user.is_admin }}").get_data(as_text=True) == "True"
+
+
+def test_users_cfg_edits_apply_without_restart(site: Site):
+    login(site, "test:carol")
+    assert site.get("/blog/2-secret-friends-picnic").status_code == 403
+    users = site.root / "users.cfg"
+    users.write_text(users.read_text() + "\n[friends]\ntest:carol\n".replace("[friends]", "[pals]"))
+    (site.root / "users.cfg").write_text(
+        users.read_text().replace("[friends]\n", "[friends]\ntest:carol\n", 1)
+    )
+    import time
+
+    time.sleep(1.1)  # groups are re-read at most once a second
+    assert site.get("/blog/2-secret-friends-picnic").status_code == 200
+
+
+def test_anonymous_and_bots_are_falsy(site: Site):
+    template = "{{ 'yes' if user else 'no' }}|{{ user.is_bot }}"
+    assert site.probe("/", template).get_data(as_text=True) == "no|False"
+    bot = site.get(
+        "/" + "probe-x", headers={"User-Agent": "Crawler/1.0 (+https://crawler.example/)"}
+    )
+    assert bot.status_code in (200, 404)
+    response = site.client.get(
+        "/blog/2-secret-friends-picnic",
+        headers={"User-Agent": "Crawler/1.0 (+https://crawler.example/)"},
+    )
+    assert response.status_code == 401
+
+
+def test_a_logged_in_reader_without_access_gets_the_unauthorized_template(site: Site):
+    login(site, "test:carol")
+    response = site.get("/blog/2-secret-friends-picnic")
+    assert response.status_code == 403
+    text = response.get_data(as_text=True)
+    assert "This entry is not for test:carol" in text
+    assert 'title ""' in text and "link /2" in text  # limited fields; permalink collapses
+    assert "PICNIC-BODY-7731" not in text and "Secret Friends Picnic" not in text
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_without_an_unauthorized_template_403_is_plain(site: Site):
+    (site.root / "templates" / "unauthorized.html").unlink()
+    login(site, "test:carol")
+    response = site.get("/blog/2-secret-friends-picnic")
+    assert response.status_code == 403
+    assert "Secret Friends Picnic" not in response.get_data(as_text=True)
+
+
+def test_login_page_uses_the_site_template_when_there_is_one(site: Site):
+    (site.root / "templates" / "login.html").write_text(
+        "SITE LOGIN {{ login_url }} {{ redir }} {{ auth.handlers|map(attribute='service_name')|join(',') }}"
+    )
+    text = site.get("/_login/blog/").get_data(as_text=True)
+    assert text == "SITE LOGIN /_login/blog/ /blog/ Loopback"
+
+
+def test_builtin_login_page_lists_providers(site: Site):
+    response = site.get("/_login/blog/")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert 'action="/_login/blog/"' in text and "Loopback" in text
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_already_logged_in_goes_straight_back(site: Site):
+    login(site, "test:alice")
+    response = site.get("/_login/blog/")
+    assert response.status_code == 302 and response.headers["Location"] == "/blog/"
+
+
+def test_provider_error_is_shown_on_the_login_page(site: Site):
+    response = site.client.post("/_login/", data={"me": "test:error"})
+    assert response.status_code == 400
+    assert "Error identity requested" in response.get_data(as_text=True)
