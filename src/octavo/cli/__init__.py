@@ -8,6 +8,7 @@ import tempfile
 import click
 
 from octavo.cli.images import register as register_image_commands
+from octavo.cli.tokens import register as register_token_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
 from octavo.cli.sync import register as register_sync_commands
@@ -170,3 +171,4 @@ def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
 
 register_image_commands(main)
 register_sync_commands(main)
+register_token_commands(main)
