@@ -91,17 +91,14 @@ def test_users_cfg_edits_apply_without_restart(site: Site):
 
 
 def test_anonymous_and_bots_are_falsy(site: Site):
-    template = "{{ 'yes' if user else 'no' }}|{{ user.is_bot }}"
-    assert site.probe("/", template).get_data(as_text=True) == "no|False"
-    bot = site.get(
-        "/" + "probe-x", headers={"User-Agent": "Crawler/1.0 (+https://crawler.example/)"}
-    )
-    assert bot.status_code in (200, 404)
-    response = site.client.get(
-        "/blog/2-secret-friends-picnic",
-        headers={"User-Agent": "Crawler/1.0 (+https://crawler.example/)"},
-    )
-    assert response.status_code == 401
+    template = "{{ 'yes' if user else 'no' }}|{{ user.is_bot }}|{{ user.name }}"
+    assert site.probe("/", template).get_data(as_text=True) == "no|False|"
+    (site.root / "templates" / "botprobe.txt").write_text(template)
+    agent = "Crawler/1.0 (+https://crawler.example/)"
+    bot = site.get("/botprobe.txt", headers={"User-Agent": agent})
+    assert bot.get_data(as_text=True) == f"no|True|{agent}"
+    private = site.get("/blog/2-secret-friends-picnic", headers={"User-Agent": agent})
+    assert private.status_code == 401
 
 
 def test_a_logged_in_reader_without_access_gets_the_unauthorized_template(site: Site):
@@ -149,3 +146,37 @@ def test_provider_error_is_shown_on_the_login_page(site: Site):
     response = site.client.post("/_login/", data={"me": "test:error"})
     assert response.status_code == 400
     assert "Error identity requested" in response.get_data(as_text=True)
+
+
+def test_responses_say_they_depend_on_the_reader(site: Site):
+    anonymous = site.get("/blog/")
+    assert {"Cookie", "Authorization"} <= set(anonymous.headers["Vary"].replace(" ", "").split(","))
+    assert anonymous.headers["Cache-Control"].startswith("public")
+    login(site, "test:alice")
+    private = site.get("/blog/")
+    assert "private" in private.headers["Cache-Control"]
+    assert "public" not in private.headers["Cache-Control"]
+    assert {"Cookie", "Authorization"} <= set(private.headers["Vary"].replace(" ", "").split(","))
+
+
+def test_viewer_class_for_a_page_cache(site: Site):
+    from octavo.web.visitor import viewer_class
+
+    with site.app.test_request_context("/"):
+        assert viewer_class() == ("anonymous",)
+    token = site.app.authority.signer.issue("test:alice", 60)
+    with site.app.test_request_context("/", headers={"Authorization": f"Bearer {token}"}):
+        assert viewer_class() == ("test:alice", "token", None, ("family", "friends"), False)
+
+
+def test_login_off_without_a_secret_key(tmp_path, caplog):
+    from tests.auth.conftest import AUTH_SITE
+    from tests.web.conftest import copy_site
+
+    root = copy_site(AUTH_SITE, tmp_path / "nokey")
+    app = make_app(root, "nokey", auth={"TEST_ENABLED": True})
+    assert app.authority is None
+    assert "no secret_key is set" in caplog.text
+    client = app.test_client()
+    assert client.get("/_login/").status_code == 404
+    assert client.get("/blog/2-secret-friends-picnic").status_code == 401
