@@ -62,7 +62,7 @@ class IndieAuthHandler(_Handler):
     """``/alice``: a profile page naming its authorization and ticket endpoints;
     ``/auth``: approves everyone at once and checks PKCE; ``/ticket``: keeps tickets."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         base = self.server.base
         if path == "/alice":
@@ -86,7 +86,7 @@ class IndieAuthHandler(_Handler):
         else:
             self._send(404, "no such page")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         form = self._form()
         if path == "/auth":
@@ -107,7 +107,7 @@ class IndieAuthHandler(_Handler):
 class MastodonHandler(_Handler):
     """Just enough of the Mastodon API for an OAuth login as ``@carol``."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path.rstrip("/")
         base = self.server.base
         if path in ("/api/v1/instance", "/api/v2/instance"):
@@ -138,7 +138,7 @@ class MastodonHandler(_Handler):
         else:
             self._send(404, "no such page")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         path = urllib.parse.urlsplit(self.path).path.rstrip("/")
         form = self._form()
         if path == "/api/v1/apps":

@@ -32,7 +32,7 @@ def test_a_valid_cookie_made_here_is_accepted(site: Site):
 def test_tampered_session_cookie_is_anonymous(site: Site):
     login(site, "test:carol")
     cookie = site.client.get_cookie("session").value
-    payload, _, rest = cookie.partition(".")
+    rest = cookie.partition(".")[2]
     forged = _session_cookie(site, "test:admin").partition(".")[0] + "." + rest
     site.client.set_cookie("session", forged)
     assert site.get("/blog/6-admin-ledger").status_code == 401

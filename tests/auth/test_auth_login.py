@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.auth.conftest import SECRET, login, logout, make_auth_site
+from tests.auth.conftest import SECRET, login, make_auth_site
 from tests.web.conftest import Site, make_app
 
 
@@ -122,7 +122,8 @@ def test_without_an_unauthorized_template_403_is_plain(site: Site):
 
 def test_login_page_uses_the_site_template_when_there_is_one(site: Site):
     (site.root / "templates" / "login.html").write_text(
-        "SITE LOGIN {{ login_url }} {{ redir }} {{ auth.handlers|map(attribute='service_name')|join(',') }}"
+        "SITE LOGIN {{ login_url }} {{ redir }} "
+        "{{ auth.handlers|map(attribute='service_name')|join(',') }}"
     )
     text = site.get("/_login/blog/").get_data(as_text=True)
     assert text == "SITE LOGIN /_login/blog/ /blog/ Loopback"

@@ -118,11 +118,13 @@ def test_user_token_in_templates_works(site: Site):
 
 
 def test_octavo_token_command(site: Site, tmp_path: Path):
-    (site.root / "app.py").write_text(
-        "import octavo\n"
-        f"app = octavo.Octavo(__name__, {{'secret_key': {SECRET!r}, 'auth': {{'TEST_ENABLED': True}},"
-        f" 'database_url': 'sqlite:///{site.root / 'index.db'}', 'index_scan_on_start': False}})\n"
-    )
+    config = {
+        "secret_key": SECRET,
+        "auth": {"TEST_ENABLED": True},
+        "database_url": f"sqlite:///{site.root / 'index.db'}",
+        "index_scan_on_start": False,
+    }
+    (site.root / "app.py").write_text(f"import octavo\napp = octavo.Octavo(__name__, {config!r})\n")
     octavo = str(Path(sys.executable).parent / "octavo")
     result = subprocess.run(
         [

@@ -8,10 +8,10 @@ import tempfile
 import click
 
 from octavo.cli.images import register as register_image_commands
-from octavo.cli.tokens import register as register_token_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
 from octavo.cli.sync import register as register_sync_commands
+from octavo.cli.tokens import register as register_token_commands
 from octavo.content.problems import Problem
 from octavo.content.stamp import StampPlan
 from octavo.index.database import IndexDatabase, IndexUnavailable
