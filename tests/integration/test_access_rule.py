@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from octavo.content.acl import principals
-from octavo.index.access import readable_clause, rule_allows
+from octavo.index.queries import readable_clause, rule_allows
 from octavo.index.scanner import Scanner
 from tests.access_cases import CASES
 from tests.integration.helpers import live

@@ -9,7 +9,7 @@ The rule is stored as rows, one per (token, principal it speaks about): a reader
 holds a set of principals (their identity and groups plus ``*`` when logged in,
 only ``!*`` otherwise), and the answer is the ``allow`` of the last row whose
 principal the reader holds. :func:`decide` is that definition in Python; the
-index evaluates the very same rows in SQL (``octavo.index.access``), and one
+index evaluates the very same rows in SQL (``octavo.index.queries``), and one
 table of cases checks both.
 """
 

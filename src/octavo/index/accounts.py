@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from octavo.index.schema import (
     IDENTITY_LENGTH,
-    Tables,
     access_log_table,
     pending_logins_table,
     users_table,
@@ -40,7 +39,6 @@ class AccessRecord:
     date: dt.datetime
     user_groups: str
     authorized: bool
-    entry: Any  # the entry's row in the live index, or None when it is gone
 
 
 def utcnow() -> dt.datetime:
@@ -113,10 +111,10 @@ class Accounts:
         self._upsert(access_log_table, key, values, values)
 
     def access_log(
-        self, tables: Tables | None, offset: int, count: int, order: str = "date"
+        self, offset: int, count: int, order: str = "date"
     ) -> tuple[list[AccessRecord], int]:
-        """One page of the log and how many rows follow it; each row carries its entry's
-        row from the live index (`tables`), looked up by the stable entry ID."""
+        """One page of the log and how many rows follow it (entries are named by their
+        stable ID: the reader of the live index finds them)."""
         log = access_log_table
         keys = {
             "date": [],
@@ -128,15 +126,9 @@ class Accounts:
         with self.engine.connect() as conn:
             total = int(conn.execute(select(func.count()).select_from(log)).scalar() or 0)
             rows = list(conn.execute(query.offset(offset).limit(count)))
-            entries = _entries_by_id(conn, tables, {row.entry_id for row in rows})
         records = [
             AccessRecord(
-                row.entry_id,
-                row.identity,
-                row.date,
-                row.user_groups,
-                bool(row.authorized),
-                entries.get(row.entry_id),
+                row.entry_id, row.identity, row.date, row.user_groups, bool(row.authorized)
             )
             for row in rows
         ]
@@ -208,10 +200,3 @@ def _user(row: Any) -> UserRecord:
     return UserRecord(
         row.identity, dict(row.profile or {}), row.last_login, row.last_seen, row.last_token
     )
-
-
-def _entries_by_id(conn: Connection, tables: Tables | None, ids: set[int]) -> dict[int, Any]:
-    if tables is None or not ids:
-        return {}
-    e = tables.entries
-    return {row.entry_id: row for row in conn.execute(select(e).where(e.c.entry_id.in_(ids)))}

@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, not_, or_, select
+from sqlalchemy import Connection, Row, and_, exists, func, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from octavo.content.acl import NOT_LOGGED_IN
 from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
 from octavo.index import views
-from octavo.index.access import readable_clause
 from octavo.index.schema import Tables
 from octavo.index.views import EntryQuery, Position
 
@@ -39,6 +38,46 @@ class Viewer:
     def access_clause(self, tables: Tables) -> ColumnElement[bool]:
         """The SQL condition for the entries this viewer may see."""
         return readable_clause(tables, self.principals, self.is_admin)
+
+
+# -- the access rule (octavo.content.acl) in SQL -----------------------------------------
+#
+# An entry is readable when it has no `Auth:` header, when the reader is an admin, or when
+# the last `entry_acl` row whose principal the reader holds allows it. A visitor who is not
+# logged in holds one principal, whose answer the scan already stored in `entries.public`,
+# so their listings cost what they cost before login.
+
+
+def readable_clause(
+    tables: Tables, held: frozenset[str], is_admin: bool = False
+) -> ColumnElement[bool]:
+    """The SQL condition for the entries a reader holding `held` may read."""
+    if is_admin:
+        return true()
+    e = tables.entries
+    if held == {NOT_LOGGED_IN}:
+        return e.c.public.is_(True)
+    return or_(e.c.auth.is_(None), rule_allows(tables, held))
+
+
+def rule_allows(tables: Tables, held: frozenset[str]) -> ColumnElement[bool]:
+    """Some row held by the reader allows, and no held row comes after it."""
+    e, acl = tables.entries, tables.entry_acl
+    later = acl.alias("later")
+    wanted = sorted(held)
+    overridden = exists().where(
+        later.c.entry_pk == acl.c.entry_pk,
+        later.c.principal.in_(wanted),
+        later.c.position > acl.c.position,
+    )
+    return exists().where(
+        and_(
+            acl.c.entry_pk == e.c.pk,
+            acl.c.allow.is_(True),
+            acl.c.principal.in_(wanted),
+            not_(overridden),
+        )
+    )
 
 
 ANONYMOUS = Viewer()
@@ -107,6 +146,15 @@ class Reader:
             return []
         e = self.tables.entries
         return list(self.conn.execute(select(e).where(e.c.file_path.in_(wanted), self._allowed())))
+
+    def entries_by_id(self, entry_ids: Iterable[int]) -> dict[int, Row[Any]]:
+        """The readable entries with these IDs, whatever their status."""
+        wanted = list(entry_ids)
+        if not wanted:
+            return {}
+        e = self.tables.entries
+        query = select(e).where(e.c.entry_id.in_(wanted), self._allowed())
+        return {row.entry_id: row for row in self.conn.execute(query)}
 
     def entry_files(self) -> list[tuple[str, str]]:
         """(file_path, category) of every readable entry, drafts included."""

@@ -43,8 +43,9 @@ def admin_endpoint(by: str | None = None) -> Response:
         for r in auth.accounts.users(since)
     ]
     ix = request_index()
-    records, remain = auth.accounts.access_log(ix.tables, offset, count, order)
-    log = [_log_entry(auth, record) for record in records]
+    records, remain = auth.accounts.access_log(offset, count, order)
+    rows = ix.reader.entries_by_id({record.entry_id for record in records})
+    log = [_log_entry(auth, record, rows.get(record.entry_id)) for record in records]
     focus = flask.request.args.get("user")
     found = flask.current_app.templates.find("", "_admin")  # type: ignore[attr-defined]
     assert found is not None  # a built-in exists
@@ -74,10 +75,10 @@ class LogEntry:
         self.authorized = authorized
 
 
-def _log_entry(auth: Authority, record: Any) -> LogEntry:
+def _log_entry(auth: Authority, record: Any, row: Any) -> LogEntry:
     from octavo.web.objects.entry import load_entry  # entry → links → entry: import late
 
-    entry = load_entry(request_index(), record.entry) if record.entry is not None else None
+    entry = load_entry(request_index(), row) if row is not None else None
     groups = {g for g in record.user_groups.split(",") if g}
     return LogEntry(
         auth.local_time(record.date),
