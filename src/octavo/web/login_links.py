@@ -17,7 +17,10 @@ from octavo.web.objects.proxy import CallableProxy, LiveProxy
 from octavo.web.visitor import secure_url_for, token_endpoint_url
 
 
-def _auth_url(endpoint: str) -> CallableProxy:
+def auth_link(endpoint: str) -> CallableProxy:
+    """A login or logout URL builder (Publ's ``utils.auth_link``): `redir` defaults to the
+    current page, extra arguments become query arguments."""
+
     def build(redir: str | None = None, absolute: bool = False, **query: Any) -> str:
         if redir is None:
             redir = flask.request.full_path.lstrip("/").rstrip("?")
@@ -30,8 +33,8 @@ def _auth_url(endpoint: str) -> CallableProxy:
 
 def login_globals() -> dict[str, Any]:
     return {
-        "login": _auth_url("login"),
-        "logout": _auth_url("logout"),
+        "login": auth_link("login"),
+        "logout": auth_link("logout"),
         "token_endpoint": CallableProxy(lambda absolute=False: token_endpoint_url(absolute)),
         "secure_url": secure_url_for,
     }
