@@ -52,7 +52,9 @@ def browser() -> Iterator[Browser]:
 
 
 def log_in(page: Page, base_url: str, path: str, identity: str) -> None:
-    page.goto(base_url + path)
+    reply = page.goto(base_url + path)
+    assert reply is not None and reply.status == 200, (path, reply and reply.status)
+    assert page.locator("input[name=me]").count() == 1, page.content()
     page.fill("input[name=me]", identity)
     page.click("button[type=submit]")
 
