@@ -540,7 +540,13 @@ def cpu_split(a: CpuSnapshot, b: CpuSnapshot) -> dict[str, float]:
     }
 
 
-def run_wrk(url: str, load: Load, seconds: float, log_path: Path) -> dict[str, Any]:
+def run_wrk(
+    url: str,
+    load: Load,
+    seconds: float,
+    log_path: Path,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """One bounded wrk run; wrk's summary (requests, latency percentiles in µs)."""
     cmd = [
         "wrk",
@@ -549,6 +555,7 @@ def run_wrk(url: str, load: Load, seconds: float, log_path: Path) -> dict[str, A
         f"-d{seconds:g}s",
         f"--timeout={load.timeout_s:g}s",
         "--latency",
+        *[arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")],
         "-s",
         str(load.script),
         url,

@@ -11,6 +11,7 @@ the index never build SQL: the listing clauses live in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -48,10 +49,12 @@ class Viewer:
 # so their listings cost what they cost before login.
 
 
+@functools.lru_cache(maxsize=256)
 def readable_clause(
     tables: Tables, held: frozenset[str], is_admin: bool = False
 ) -> ColumnElement[bool]:
-    """The SQL condition for the entries a reader holding `held` may read."""
+    """The SQL condition for the entries a reader holding `held` may read (built once
+    per generation and reader: building the subqueries costs more than running them)."""
     if is_admin:
         return true()
     e = tables.entries
