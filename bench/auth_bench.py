@@ -112,26 +112,16 @@ class Site:
 
 
 def engine_spec(engine: str, site: Site, publ: Any, octavo: Any) -> EngineSpec:
+    """How to index and serve one engine on one site, with login on."""
+    module = engine.lower()
+    name = f"{module}_auth_app"
+    app = write_app(site.root, module, engine, name)
     if engine == "Publ":
-        name = "publ_auth_app"
-        app = write_app(site.root, "publ", "Publ", name)
-        return EngineSpec(
-            engine,
-            publ.gunicorn,
-            f"{name}:app",
-            site.root / f"{name}.db",
-            publ.cli("reindex", "--quietly"),
-            publ.flask_env(app),
-        )
-    name = "octavo_auth_app"
-    app = write_app(site.root, "octavo", "Octavo", name)
+        env, command, variables = publ, publ.cli("reindex", "--quietly"), publ.flask_env(app)
+    else:
+        env, command, variables = octavo, octavo.cli(app, "reindex", "--quiet"), octavo.env()
     return EngineSpec(
-        engine,
-        octavo.gunicorn,
-        f"{name}:app",
-        site.root / f"{name}.db",
-        octavo.cli(app, "reindex", "--quiet"),
-        octavo.env(),
+        engine, env.gunicorn, f"{name}:app", site.root / f"{name}.db", command, variables
     )
 
 
