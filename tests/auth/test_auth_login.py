@@ -181,3 +181,14 @@ def test_login_off_without_a_secret_key(tmp_path, caplog):
     client = app.test_client()
     assert client.get("/_login/").status_code == 404
     assert client.get("/blog/2-secret-friends-picnic").status_code == 401
+
+
+def test_incomplete_provider_config_is_a_clear_start_up_error(tmp_path):
+    import pytest
+
+    from octavo.web.app import StartupError
+
+    with pytest.raises(StartupError, match="'SMTP_HOST' is missing"):
+        make_auth_site(tmp_path / "a", EMAIL_FROM="o@example.com")
+    with pytest.raises(StartupError, match="AUTH_FORCE_SSL"):
+        make_auth_site(tmp_path / "b", AUTH_FORCE_SSL=True)

@@ -37,7 +37,14 @@ class Authority:
         store = settings.authl_config.get("AUTH_TOKEN_STORAGE") or PendingLogins(
             accounts, secret_key
         )
-        self.authl: authl.Authl = authl.from_config(dict(settings.authl_config), None, store)
+        try:
+            self.authl: authl.Authl = authl.from_config(dict(settings.authl_config), None, store)
+        except KeyError as err:  # e.g. EMAIL_FROM without SMTP_HOST
+            raise ValueError(
+                f"auth: the key {err.args[0]!r} is missing (a login provider needs it)"
+            ) from None
+        except (OSError, ValueError) as err:  # e.g. an EMAIL_TEMPLATE_FILE that is not there
+            raise ValueError(f"auth: {err}") from None
         self._recent: dict[Any, float] = {}
         self._recent_lock = threading.Lock()
         self._pruned = 0.0
