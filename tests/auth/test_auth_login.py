@@ -192,3 +192,17 @@ def test_incomplete_provider_config_is_a_clear_start_up_error(tmp_path):
         make_auth_site(tmp_path / "a", EMAIL_FROM="o@example.com")
     with pytest.raises(StartupError, match="AUTH_FORCE_SSL"):
         make_auth_site(tmp_path / "b", AUTH_FORCE_SSL=True)
+
+
+def test_needs_auth_flag_for_site_hooks(site: Site):
+    """Publ's g.needs_auth: set when a reader who is not logged in met a private entry."""
+    import flask
+
+    seen = []
+    site.app.after_request(lambda response: seen.append(flask.g.get("needs_auth")) or response)
+    site.get("/blog/")  # the fixture's listing asks for placeholders
+    site.get("/notes/9-open-note")
+    site.get("/blog/2-secret-friends-picnic")
+    login(site, "test:admin")
+    site.get("/blog/")
+    assert seen[:3] == [True, None, True] and seen[-1] is None

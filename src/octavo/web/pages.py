@@ -21,7 +21,7 @@ from octavo.web.objects.category import Category, category_exists
 from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.objects.view import View
 from octavo.web.render import no_store, render_page, request_accept
-from octavo.web.visitor import active_user, authority
+from octavo.web.visitor import active_user, authority, note_hidden
 
 #: Template names a URL may not ask for.
 RESERVED_VIEWS = frozenset({"entry", "error", "login", "unauthorized", "logout"})
@@ -134,6 +134,7 @@ def _unauthorized(ix: Any, row: Any, user: Any) -> Response:
     logged-in reader without access, the category's ``unauthorized`` template with
     403, or a plain 403 (Publ §9.4)."""
     if not user:
+        note_hidden(True)
         raise Unauthorized("This entry is private")
     entry = load_entry(ix, row, authorized=False)
     flask.g.octavo_entry = entry

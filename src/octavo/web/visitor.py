@@ -61,6 +61,15 @@ def viewer_class() -> tuple[Any, ...]:
     return (*user.key, tuple(sorted(user.groups)), user.is_admin)
 
 
+def note_hidden(found: bool) -> bool:
+    """Record that the page held back entries from a reader who is not logged in:
+    Publ's ``g.needs_auth``, which a site's after-request hook may turn into, say, a
+    ``WWW-Authenticate`` header. Returns `found`."""
+    if found and not active_user():
+        flask.g.needs_auth = True
+    return found
+
+
 def _resolve() -> User:
     auth = authority()
     if auth is None:

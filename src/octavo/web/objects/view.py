@@ -21,6 +21,7 @@ from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.objects.proxy import CallableProxy
 from octavo.web.objects.tagnames import as_written
 from octavo.web.objects.tagset import TagSet
+from octavo.web.visitor import note_hidden
 
 VALID_KEYS = frozenset(
     {
@@ -291,7 +292,7 @@ class View:
         ix = self._index
         if ix.viewer.is_admin:
             return False
-        return ix.reader.has_unreadable(self._page_query)
+        return note_hidden(ix.reader.has_unreadable(self._page_query))
 
     @cached_property
     def unauthorized(self) -> CallableProxy:
@@ -302,6 +303,7 @@ class View:
     def _hidden(self, limit: int | None) -> list[Entry]:
         """Matching entries the viewer may not see, as placeholders, in order."""
         rows = self._index.reader.unreadable(self._page_query, limit)
+        note_hidden(bool(rows))
         return [self._entry(row, authorized=False) for row in rows]
 
     @cached_property
