@@ -24,11 +24,14 @@ class User:
         auth_type: str | None = None,
         scope: str | None = None,
         authority: Authority | None = None,
+        record: UserRecord | None = None,
     ) -> None:
         self.identity = identity
         self.auth_type = auth_type
         self.scope = scope
         self._authority = authority
+        if record is not None:  # already read (the admin page lists many users at once)
+            self._record = record
 
     def __bool__(self) -> bool:
         return bool(self.identity)

@@ -39,7 +39,7 @@ def admin_endpoint(by: str | None = None) -> Response:
     offset = _int_arg("offset", 0, 0, 10**9)
     since = utcnow() - dt.timedelta(days=days) if days else None
     users = [
-        (auth.user(r.identity, "session"), auth.local_time(r.last_seen))
+        (User(r.identity, "session", None, auth, r), auth.local_time(r.last_seen))
         for r in auth.accounts.users(since)
     ]
     ix = request_index()
