@@ -8,6 +8,7 @@ rebuilds the index by itself.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -92,8 +93,15 @@ def generation_prefix(generation: int) -> str:
 
 
 def build_tables(generation: int) -> Tables:
-    """Describe (not create) the tables of one generation."""
-    prefix = generation_prefix(generation)
+    """Describe (not create) the tables of one generation. Built once per generation
+    (and schema version): readers re-read the live pointer every second, and a new
+    description each time would also defeat SQLAlchemy's cache of compiled statements."""
+    return _describe(SCHEMA_VERSION, generation)
+
+
+@functools.lru_cache(maxsize=16)
+def _describe(version: int, generation: int) -> Tables:
+    prefix = f"o{version}g{generation}_"
     md = MetaData()
 
     def path_column(name: str, **kw: object) -> Column:
