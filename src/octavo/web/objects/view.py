@@ -208,6 +208,11 @@ class View:
         return query
 
     def _position(self, entry_id: int) -> Position:
+        loaded = self._index.memo.get(("entry", entry_id, True)) or self._index.memo.get(
+            ("entry", entry_id, False)
+        )
+        if loaded is not None:  # an entry this request already holds (previous/next of it)
+            return _pos(loaded)
         found = self._index.reader.position(entry_id)
         if found is None:
             raise InvalidView(f"no entry {entry_id}")
