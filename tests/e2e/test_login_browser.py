@@ -83,10 +83,11 @@ def test_login_read_private_entry_and_log_out(browser: Browser, base_url: str):
 
 
 def test_admin_page_on_a_phone_and_a_desk(browser: Browser, base_url: str):
-    page = browser.new_page()
-    log_in(page, base_url, "/_login/blog/2-secret-friends-picnic", "test:alice")
-    page.wait_for_url(base_url + "/blog/2-secret-friends-picnic")
-    page.context.clear_cookies()
+    reader = browser.new_page()  # a reader's visit, for the access log
+    log_in(reader, base_url, "/_login/blog/2-secret-friends-picnic", "test:alice")
+    reader.wait_for_url(base_url + "/blog/2-secret-friends-picnic")
+    reader.close()
+    page = browser.new_page()  # another browser context: no cookie of the reader's
     log_in(page, base_url, "/_login/_admin", "test:admin")
     page.wait_for_url(base_url + "/_admin")
     for name, size in (("phone", (390, 844)), ("desk", (1280, 800))):
