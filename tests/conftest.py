@@ -93,3 +93,25 @@ def write(content: Path) -> WriteFile:
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _stop_background_scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Stop every index keeper a test started, and wait for its scans to end, so a
+    background scan of one test never writes into the database the next test clears."""
+    from octavo.index.keeper import IndexKeeper
+
+    started: list[IndexKeeper] = []
+    original = IndexKeeper.start
+
+    def tracking_start(self: IndexKeeper, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndexKeeper, "start", tracking_start)
+    yield
+    for keeper in started:
+        keeper.stop()
+    for keeper in started:
+        for thread in keeper._threads:
+            thread.join(timeout=30)
