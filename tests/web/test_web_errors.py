@@ -3,6 +3,7 @@ page as the last resort, and a template that raises."""
 
 from __future__ import annotations
 
+import html
 import logging
 
 import pytest
@@ -74,6 +75,26 @@ def test_built_in_error_page_when_the_site_has_none(views: Site, path: str, stat
     assert response.mimetype == "text/html"
     text = response.get_data(as_text=True)
     assert "<html" in text and str(status) in text
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "description"),
+    [
+        ("/xyzzy", "404 Not Found", "404 Not Found: No such view 'xyzzy'"),
+        ("/log/no-view", "404 Not Found", "404 Not Found: No such view 'no-view'"),
+        ("/12345", "404 Not Found", "404 Not Found: No such entry"),
+        ("/log/?date=bad", "400 Bad Request", "400 Bad Request: Invalid date"),
+    ],
+)
+def test_built_in_error_page_describes_the_error_as_publ_does(
+    views: Site, path: str, title: str, description: str
+) -> None:
+    """Publ's built-in page: the status as title, its name as heading, then the description."""
+    response = views.get(path)
+    text = html.unescape(normalise(response.get_data(as_text=True)))
+    assert f"<title>{title}</title>" in text
+    assert f"<h1>{title.split(' ', 1)[1]}</h1>" in text
+    assert f"<p>{description}</p>" in text
 
 
 def test_template_error_gives_the_500_page_and_a_log_line(

@@ -91,3 +91,21 @@ def test_mounted_entry_is_not_redirected_to_its_canonical_url(routes: Site) -> N
 def test_entry_ids_in_urls_are_numbers_only(routes: Site) -> None:
     assert routes.get("/1x-Hello-World").status_code == 404
     assert routes.get("/-1-Hello-World").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/notes", None),  # an extension no table knows: Publ sends no type
+        ("/special/api", "application/vnd.api+json"),  # configured, not text: no charset
+        ("/data", "application/x-yaml"),
+        ("/special/thing", "text/x-special; charset=utf-8"),
+        ("/style", "text/css; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ],
+)
+def test_template_content_type_is_publs(routes: Site, path: str, content_type: str | None) -> None:
+    """Text types name UTF-8; other types go bare; an unknown extension gets no header."""
+    response = routes.get(path)
+    assert response.status_code == 200
+    assert response.headers.get("Content-Type") == content_type

@@ -33,7 +33,11 @@ def render_page(
         **variables,
     )
     response = flask.make_response(text, status)
-    response.headers["Content-Type"] = content_type or f"{found.mime_type}; charset=utf-8"
+    ctype = content_type or header_content_type(found.mime_type)
+    if ctype:
+        response.headers["Content-Type"] = ctype
+    else:  # an extension nothing knows: no type, so the browser decides (as Publ does)
+        del response.headers["Content-Type"]
     if found.varies:
         response.vary.add("Accept")
     if status == 200:
@@ -42,6 +46,14 @@ def render_page(
         response.headers["Cache-Control"] = _cache_control()
         response.make_conditional(flask.request)
     return response
+
+
+def header_content_type(mime_type: str) -> str:
+    """The Content-Type for a template's type: text types name their UTF-8 charset, other
+    types (JSON, XML, feeds) carry their encoding themselves and are sent bare, as Publ does."""
+    if mime_type.startswith("text/") and ";" not in mime_type:
+        return f"{mime_type}; charset=utf-8"
+    return mime_type
 
 
 def _image_lookup(found: TemplateFile, variables: dict[str, Any]) -> Callable[[str], Any]:

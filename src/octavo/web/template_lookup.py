@@ -97,13 +97,14 @@ class TemplateFinder:
         return None
 
     def mime_type(self, relpath: str) -> str:
-        """Configured overrides by path, then basename, then extension; else the mimetypes table."""
+        """Configured overrides by path, then basename, then extension; else the mimetypes
+        table; "" when nothing knows the extension (Publ then sends no type at all)."""
         base = posixpath.basename(relpath)
         ext = posixpath.splitext(relpath)[1]
         for key in (relpath, base, ext):
             if key in self.mime_overrides:
                 return self.mime_overrides[key]
-        return mimetypes.guess_type(base)[0] or "application/octet-stream"
+        return mimetypes.guess_type(base)[0] or ""
 
     def _types(self, folders: list[tuple[str, str, bool]], names: list[str]) -> set[str]:
         """The MIME types of every template the walk could choose for `names`: with one
