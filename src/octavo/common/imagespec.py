@@ -66,3 +66,22 @@ def _as_int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ArgSyntaxError(f"expected a whole number, not {value!r}") from None
+
+
+def closing_paren(text: str, index: int) -> int | None:
+    """The index of the ``)`` that closes a parenthesis opened just before `index`;
+    parentheses and quotes nest. None when it is never closed."""
+    depth, quote = 1, ""
+    for position in range(index, len(text)):
+        char = text[position]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position
+    return None

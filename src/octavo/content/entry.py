@@ -13,6 +13,7 @@ from octavo.content.message import Message, parse_message
 from octavo.content.paths import category_of, normalize_category
 from octavo.content.problems import ContentError, Problem, Severity
 from octavo.content.reader import decode_text
+from octavo.content.references import file_references
 from octavo.content.slugs import slugify, tag_key
 from octavo.content.status import Status, parse_status
 from octavo.content.titles import plain_title
@@ -55,6 +56,8 @@ class EntryRecord:
     aliases: list[Alias] = field(default_factory=list)
     tags: list[TagRef] = field(default_factory=list)
     attach: list[str] = field(default_factory=list)
+    #: Local files the entry refers to, as written (octavo.content.references).
+    references: list[str] = field(default_factory=list)
     headers: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -129,6 +132,7 @@ class _EntryParser:
             aliases=self.aliases(canonical),
             tags=self.tags(),
             attach=[v for v in self.message.get_all("Attach") if v],
+            references=file_references(self.message.payload, self.message.headers),
             headers=[(h.name, h.value) for h in self.message.headers],
             warnings=self.warnings,
         )

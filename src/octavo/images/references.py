@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from octavo.common.imagespec import parse_config, parse_image_spec, split_set
+from octavo.common.imagespec import closing_paren, parse_config, parse_image_spec, split_set
 from octavo.common.literals import ArgSyntaxError
 from octavo.images.tags import img_attributes
 
@@ -51,28 +51,11 @@ def _markdown_images(text: str) -> Iterator[tuple[str, str]]:
         close = text.find("](", start + 2)
         if close == -1:
             return
-        end = _closing_paren(text, close + 2)
+        end = closing_paren(text, close + 2)
         if end is None:
             return
         yield text[start + 2 : close], text[close + 2 : end]
         start = text.find("![", end)
-
-
-def _closing_paren(text: str, index: int) -> int | None:
-    depth, quote = 1, ""
-    for position in range(index, len(text)):
-        char = text[position]
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return position
-    return None
 
 
 def _html_refs(text: str) -> Iterator[ImageRef]:

@@ -14,6 +14,7 @@ from octavo.images.objects import BaseImage
 from octavo.images.pipeline import RenderError
 from octavo.images.plan import RenditionPlan, make_plan
 from octavo.images.renderer import Produced, Renderer
+from octavo.images.restricted import RestrictedImages
 from octavo.images.settings import ImageSettings
 from octavo.images.sources import Source, SourceCatalog
 from octavo.images.stores.base import RenditionStore
@@ -70,6 +71,7 @@ class ImageService:
         self.catalog = SourceCatalog(settings.content_folder, index, settings.max_source_pixels)
         self.namer = Namer(settings.secret_key)
         self.assets = AssetNames(settings.secret_key)
+        self.restricted = RestrictedImages(index)
         self.store = GuardedStore(
             store or make_store(settings), settings.store_retry, settings.spill_size
         )
@@ -92,10 +94,12 @@ class ImageService:
 
     def rendition_url(self, plan: RenditionPlan, absolute: bool) -> str:
         """Where pages link a rendition. Always a URL that works even when the rendition
-        is missing: the store's own URL only if a miss there reaches the site."""
+        is missing: the store's own URL only if a miss there reaches the site. An image
+        only private entries use is always linked through ``/_img/``, which checks the
+        reader."""
         name = self.namer.name(plan)
         settings = self.settings
-        if not settings.link_direct:
+        if not settings.link_direct or plan.digest in self.restricted:
             return self.urls.rendition(name, absolute)
         if settings.store_url is None:
             return self.urls.static(f"{settings.output_subdir}/{name}", absolute)
@@ -145,12 +149,14 @@ class ImageService:
         A redirect to the store's public URL once the store answered that it holds
         the rendition (rendered first if needed); otherwise, and when the store cannot
         take it, the bytes from here. When pages link a bucket's public URL directly,
-        ``/_img/`` is where its misses come back: it never redirects there.
+        ``/_img/`` is where its misses come back: it never redirects there. Nor for an
+        image only private entries use (the caller checked the reader): a public URL
+        would serve it to anyone.
         """
-        self.namer.parse(name)
+        plan = self.namer.parse(name)
         public = self.store_url(name)
         direct_bucket = self.settings.store == "s3" and self.settings.link_direct
-        if public is None or direct_bucket:
+        if public is None or direct_bucket or plan.digest in self.restricted:
             return Delivery(data=self.fetch(name).data)
         if self.store.exists(name):
             return Delivery(url=public)

@@ -12,6 +12,7 @@ the index never build SQL: the listing clauses live in
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from octavo.content.acl import NOT_LOGGED_IN
 from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
 from octavo.index import views
+from octavo.index.files import readable_file
 from octavo.index.schema import Tables
 from octavo.index.views import EntryQuery, Position
 
@@ -292,6 +294,38 @@ class Reader:
             f.c.path == path, f.c.size == size, f.c.mtime_ns == mtime_ns
         )
         return self.conn.execute(query).scalar()
+
+    def file_readable(self, path: str) -> bool:
+        """Whether the viewer may fetch the content file at `path` (octavo.index.files)."""
+        clause = readable_file(self.tables, path, posixpath.dirname(path), self._allowed())
+        return bool(self.conn.execute(select(clause)).scalar())
+
+    def digest_readable(self, digest: str) -> bool:
+        """Whether the viewer may fetch some image whose content hash is `digest`."""
+        i = self.tables.images
+        allowed = readable_file(self.tables, i.c.path, i.c.folder, self._allowed())
+        query = select(i.c.path).where(i.c.digest == digest, allowed).limit(1)
+        return self.conn.execute(query).first() is not None
+
+    def unreadable_digests(self) -> frozenset[str]:
+        """The content hashes of the images the viewer may fetch under no path (for
+        ``ANONYMOUS``: the images that only private entries use)."""
+        i, same = self.tables.images, self.tables.images.alias("same")
+        allowed = self._allowed()
+        query = (
+            select(i.c.digest)
+            .distinct()
+            .where(
+                not_(readable_file(self.tables, i.c.path, i.c.folder, allowed)),
+                not_(
+                    exists().where(
+                        same.c.digest == i.c.digest,
+                        readable_file(self.tables, same.c.path, same.c.folder, allowed),
+                    )
+                ),
+            )
+        )
+        return frozenset(self.conn.execute(query).scalars())
 
     def image_paths(self, digest: str) -> list[str]:
         """The content paths of the images whose content hash is `digest`."""

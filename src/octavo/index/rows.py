@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from octavo.content.acl import acl_rows, readable_anonymously
@@ -9,7 +10,9 @@ from octavo.content.aliases import Alias
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
 from octavo.content.image_info import ImageRecord
+from octavo.content.paths import file_kind, search_candidates
 from octavo.content.status import Status
+from octavo.index.schema import PATH_LENGTH
 
 Row = dict[str, Any]
 
@@ -22,6 +25,7 @@ def entry_row(
         "identity_moved": identity_moved,
         "entry_id": entry_id,
         "file_path": record.path,
+        "folder": posixpath.dirname(record.path),
         "category": record.category,
         "status": int(record.status),
         "public": readable_anonymously(record.auth),
@@ -77,9 +81,24 @@ def acl_table_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
     ]
 
 
+def file_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
+    """The content files an entry's references may mean: each in the entry's folder and
+    in its category's (the order links and images are looked up in), entry and category
+    files left out."""
+    folders = (posixpath.dirname(record.path), record.category)
+    paths = {
+        path
+        for reference in record.references
+        for path in search_candidates(reference, folders)
+        if len(path) <= PATH_LENGTH and file_kind(path) not in ("entry", "category")
+    }
+    return [{"entry_pk": entry_pk, "path": path} for path in sorted(paths)]
+
+
 def category_row(record: CategoryRecord) -> Row:
     return {
         "file_path": record.path,
+        "folder": posixpath.dirname(record.path),
         "category": record.category,
         "name": record.name,
         "sort_name": record.sort_name[:255],
@@ -94,6 +113,7 @@ def category_row(record: CategoryRecord) -> Row:
 def image_row(record: ImageRecord, digest: str) -> Row:
     return {
         "path": record.path,
+        "folder": posixpath.dirname(record.path),
         "digest": digest,
         "width": record.width,
         "height": record.height,

@@ -185,6 +185,7 @@ class Scanner:
                 self._write(IndexWriter(conn, tables), candidates, removed, known, report)
                 if report.changed:
                     bump_version(conn)
+            self.db.forget_cached_pointer()  # this process sees its own change at once
         report.seconds = time.perf_counter() - started
         return report
 

@@ -26,7 +26,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 7  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows)
+SCHEMA_VERSION = 8  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows);
+# 8: entry_files and folders (who may fetch a private entry's images and files)
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key.
 PATH_LENGTH = 512
@@ -85,6 +86,7 @@ class Tables:
     categories: Table
     images: Table
     entry_acl: Table
+    entry_files: Table
 
 
 def generation_prefix(generation: int) -> str:
@@ -124,6 +126,8 @@ def _describe(version: int, generation: int) -> Tables:
         # provisional values and settles them at the end, which keeps it streaming.
         Column("entry_id", BigInteger, nullable=False, index=True),
         path_column("file_path", nullable=False, unique=True),
+        # The file's folder: the images beside an entry follow its access (octavo.index.files).
+        path_column("folder", nullable=False, index=True),
         path_column("category", nullable=False),
         Column("status", SmallInteger, nullable=False),
         # Readable by a visitor who is not logged in (no `Auth:`, or a rule that allows it).
@@ -218,6 +222,7 @@ def _describe(version: int, generation: int) -> Tables:
         f"{prefix}images",
         md,
         path_column("path", primary_key=True),
+        path_column("folder", nullable=False),
         Column("digest", String(32), nullable=False),
         Column("width", Integer),
         Column("height", Integer),
@@ -236,6 +241,25 @@ def _describe(version: int, generation: int) -> Tables:
         Column("principal", String(255), primary_key=True),
         Column("allow", Boolean, nullable=False),
     )
+    # The local files each entry refers to (octavo.content.references), every folder the
+    # reference may mean: a file only private entries use is served only to their readers.
+    entry_files = Table(
+        f"{prefix}entry_files",
+        md,
+        Column("entry_pk", Integer, primary_key=True),
+        path_column("path", primary_key=True),
+    )
+    Index(f"{prefix}ix_entry_file_path", entry_files.c.path)
     return Tables(
-        prefix, md, files, entries, entry_tags, aliases, attachments, categories, images, entry_acl
+        prefix,
+        md,
+        files,
+        entries,
+        entry_tags,
+        aliases,
+        attachments,
+        categories,
+        images,
+        entry_acl,
+        entry_files,
     )

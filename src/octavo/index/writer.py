@@ -16,7 +16,15 @@ from octavo.content.image_info import ImageRecord
 from octavo.content.paths import search_candidates
 from octavo.content.problems import Problem, Severity
 from octavo.content.status import VISIBLE, Status
-from octavo.index.rows import Row, acl_table_rows, category_row, entry_row, image_row, tag_rows
+from octavo.index.rows import (
+    Row,
+    acl_table_rows,
+    category_row,
+    entry_row,
+    file_rows,
+    image_row,
+    tag_rows,
+)
 from octavo.index.schema import Tables
 
 _CHUNK = 500
@@ -117,7 +125,7 @@ class IndexWriter:
             self._delete_entry_children([u["b_pk"] for u in updates])
         if inserts:
             self.conn.execute(e.insert(), inserts)
-        self._write_tags([record for record, _ in records])
+        self._write_children([record for record, _ in records])
 
     def identities_unsettled(self) -> bool:
         """Whether the resolver must look at the whole site: some ID or UUID is held twice,
@@ -157,10 +165,10 @@ class IndexWriter:
             [{"b_path": path, "b_id": entry_id} for path, ((entry_id, _), _) in changes.items()],
         )
 
-    def _write_tags(self, records: Sequence[EntryRecord]) -> None:
-        """Each entry's tags and `Auth:` rows, beside its row."""
+    def _write_children(self, records: Sequence[EntryRecord]) -> None:
+        """Each entry's tags, `Auth:` rows and referenced files, beside its row."""
         e = self.t.entries
-        related = [r for r in records if r.tags or r.auth]
+        related = [r for r in records if r.tags or r.auth or r.references]
         if not related:
             return
         keys: dict[str, tuple[int, int]] = {}
@@ -169,13 +177,15 @@ class IndexWriter:
             keys.update((row.file_path, (row.pk, row.entry_id)) for row in self.conn.execute(query))
         tags = [row for r in related for row in tag_rows(*keys[r.path], r)]
         acl = [row for r in related for row in acl_table_rows(keys[r.path][0], r)]
-        for table, rows in ((self.t.entry_tags, tags), (self.t.entry_acl, acl)):
+        files = [row for r in related for row in file_rows(keys[r.path][0], r)]
+        t = self.t
+        for table, rows in ((t.entry_tags, tags), (t.entry_acl, acl), (t.entry_files, files)):
             for part in chunks(rows, 5000):
                 self.conn.execute(table.insert(), list(part))
 
     def _delete_entry_children(self, pks: Sequence[int]) -> None:
         for part in chunks(pks):
-            for table in (self.t.entry_tags, self.t.entry_acl):
+            for table in (self.t.entry_tags, self.t.entry_acl, self.t.entry_files):
                 self.conn.execute(delete(table).where(table.c.entry_pk.in_(part)))
 
     def write_categories(self, records: Sequence[CategoryRecord]) -> None:

@@ -10,6 +10,10 @@
   never shows a dead image, even after the folder was wiped;
 * ``/_file/<name>`` (endpoint ``asset``) and ``/_`` (endpoint ``chit``).
 
+An image or file that only private entries use (octavo.index.files) is served
+only to a reader of one of them, as ``private, no-cache`` so no shared cache keeps
+it; anyone else gets a 404 and not a byte of it.
+
 Bad names answer 400, unknown sources 404, unrenderable sources 422, a render
 pool saturated past ``image_render_timeout`` 503: never 500, and never an error
 because the store is slow, unreachable or was emptied.
@@ -29,11 +33,12 @@ from typing import Any, TypeVar
 
 import flask
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from octavo.common.protocols import ImageArgError, LinkResolver
 from octavo.content.paths import file_kind
 from octavo.images.hygiene import Janitor
-from octavo.images.naming import BadName
+from octavo.images.naming import BadName, digest_of
 from octavo.images.pipeline import RenderError, content_type
 from octavo.images.renderer import RenderBusy
 from octavo.images.service import Delivery, ImageService, SourceGone
@@ -41,7 +46,9 @@ from octavo.images.settings import ImageSettings, image_settings
 from octavo.images.stores.base import IMMUTABLE
 from octavo.index import tasks
 from octavo.index.lock import LockBusy
+from octavo.index.queries import ANONYMOUS, Reader, Viewer
 from octavo.web import urls
+from octavo.web.visitor import active_viewer
 
 LOG = logging.getLogger(__name__)
 EXTENSION = "octavo.images"
@@ -58,6 +65,9 @@ CHIT = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
 CHIT_LAST_MODIFIED = "Tue, 31 Jul 1990 08:00:00 GMT"
+#: How a file only private entries use may be kept: by the reader's browser only, and
+#: asked for again each time (a logout or a changed `Auth:` then holds at once).
+PRIVATE_CACHING = "private, no-cache"
 
 
 class FlaskUrls:
@@ -172,8 +182,33 @@ def _answer(produce: Callable[[], T]) -> T:
         flask.abort(response)
 
 
+def _is_private_image(name: str) -> bool:
+    """Whether the rendition `name` is of an image only private entries use; a reader
+    who may read none of them gets a 404 here."""
+    digest = digest_of(name)
+    if digest is None or digest not in _service().restricted:
+        return False
+    if not _readable(active_viewer(), lambda reader: reader.digest_readable(digest)):
+        flask.abort(404)
+    return True
+
+
+def _readable(viewer: Viewer, check: Callable[[Reader], bool]) -> bool:
+    with flask.current_app.index.reading(viewer) as reader:  # type: ignore[attr-defined]
+        return reader is not None and check(reader)
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = PRIVATE_CACHING
+    response.vary.update(("Cookie", "Authorization"))
+    return response
+
+
 def _get_image(render_spec: str) -> ResponseReturnValue:
     service = _service()
+    if _is_private_image(render_spec):
+        data = _answer(lambda: service.fetch(render_spec)).data
+        return _private(_bytes_response(render_spec, data))
     delivery: Delivery = _answer(lambda: service.deliver(render_spec))
     if delivery.url is not None:
         response = flask.redirect(delivery.url, 302)
@@ -189,6 +224,8 @@ def _get_image(render_spec: str) -> ResponseReturnValue:
 def _stored(name: str) -> ResponseReturnValue:
     """The local store's static URL: the file, else the rendition rendered now."""
     service = _service()
+    if _is_private_image(name):
+        return _private(_bytes_response(name, _answer(lambda: service.fetch(name)).data))
     path = service.store.file_path(name)
     if path is not None and os.path.isfile(path):
         try:
@@ -203,7 +240,7 @@ def _stored(name: str) -> ResponseReturnValue:
     return _bytes_response(name, produced.data)
 
 
-def _bytes_response(name: str, data: bytes) -> ResponseReturnValue:
+def _bytes_response(name: str, data: bytes) -> Response:
     response = flask.make_response(data)
     response.headers["Content-Type"] = content_type(name.rsplit(".", 1)[-1])
     response.headers["Cache-Control"] = IMMUTABLE
@@ -212,7 +249,8 @@ def _bytes_response(name: str, data: bytes) -> ResponseReturnValue:
 
 
 def _asset(filename: str) -> ResponseReturnValue:
-    """A non-image content file; an image's path answers 403, as in Publ."""
+    """A non-image content file; an image's path answers 403, as in Publ. A file only
+    private entries use is served to their readers alone."""
     service = _service()
     relpath = service.assets.relpath(filename)
     full = service.catalog.full_path(relpath) if relpath else None
@@ -225,7 +263,12 @@ def _asset(filename: str) -> ResponseReturnValue:
         flask.abort(404)
     except ImageArgError:
         flask.abort(403)
-    return flask.send_file(full, conditional=True)
+    if _readable(ANONYMOUS, lambda reader: reader.file_readable(relpath)):
+        return flask.send_file(full, conditional=True)
+    viewer = active_viewer()
+    if viewer == ANONYMOUS or not _readable(viewer, lambda reader: reader.file_readable(relpath)):
+        flask.abort(404)
+    return _private(flask.send_file(full, conditional=True))
 
 
 def _chit() -> ResponseReturnValue:
