@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL
+from werkzeug.local import LocalProxy
 
 from octavo.content.dates import resolve_timezone
 from octavo.images.settings import IMAGE_DEFAULTS
@@ -106,9 +107,29 @@ class SiteConfig:
     def get(self, key: str) -> Any:
         return self.values[key]
 
+    def __getattr__(self, name: str) -> Any:
+        """Every other key as an attribute, as Publ's config object has them
+        (``publ.config.config.layout``)."""
+        if name.startswith("__") or name == "values":
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"no configuration key {name!r}") from None
+
     @property
     def lock_file(self) -> str:
         return os.path.join(self.index_folder, "index.lock")
+
+
+def _current() -> SiteConfig:
+    import flask
+
+    return flask.current_app.site  # type: ignore[attr-defined,no-any-return]
+
+
+#: Publ's ``publ.config.config``: the configuration of the app serving the request.
+config: SiteConfig = LocalProxy(_current)  # type: ignore[assignment]
 
 
 def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:

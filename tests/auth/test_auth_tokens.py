@@ -168,13 +168,13 @@ def _render(site: Site, template: str) -> str:
 def test_publ_api_for_site_code(site: Site):
     """What a site's app.py calls: publ.user.get_active, publ.utils.auth_link,
     publ.tokens.get_token / parse_token."""
-    from octavo.web import publ_auth
+    import octavo as publ
 
     with site.app.test_request_context("/blog/?x=1"):
-        assert not publ_auth.get_active()
-        assert str(publ_auth.auth_link("login")) == "/_login/blog/%3Fx=1"
-        assert publ_auth.auth_link("logout")(redir="notes/") == "/_logout/notes/"
-        token = publ_auth.get_token("https://Example.com", 60, "read")
-        assert publ_auth.parse_token(token) == {"me": "https://example.com/", "scope": "read"}
+        assert not publ.user.get_active()
+        assert str(publ.utils.auth_link("login")) == "/_login/blog/%3Fx=1"
+        assert publ.utils.auth_link("logout")(redir="notes/") == "/_logout/notes/"
+        token = publ.tokens.get_token("https://Example.com", 60, "read")
+        assert publ.tokens.parse_token(token) == {"me": "https://example.com/", "scope": "read"}
     with site.app.test_request_context("/", headers=bearer(token)):
-        assert publ_auth.get_active().identity == "https://example.com/"
+        assert publ.user.get_active().identity == "https://example.com/"

@@ -72,14 +72,14 @@ def note_hidden(found: bool) -> bool:
 
 def _resolve() -> User:
     auth = authority()
-    if auth is None:
-        return ANONYMOUS_USER
-    header = flask.request.headers.get("Authorization")
-    if header is not None:
-        return _token_user(auth, header)
-    identity = flask.session.get(SESSION_KEY)
-    if isinstance(identity, str) and identity:
-        return auth.user(identity, "session")
+    if auth is not None:
+        header = flask.request.headers.get("Authorization")
+        if header is not None:
+            return _token_user(auth, header)
+        identity = flask.session.get(SESSION_KEY)
+        if isinstance(identity, str) and identity:
+            return auth.user(identity, "session")
+    # a crawler is one with login off too (Publ): a site's hook may turn it away
     agent = flask.request.headers.get("User-Agent", "")
     if _BOT_AGENT.search(agent):
         return BotUser(agent)

@@ -1,6 +1,5 @@
-"""Publ's login API for a site's own code (``app.py`` hooks and routes): the current
-reader (``publ.user.get_active``), login links (``publ.utils.auth_link``) and tokens
-(``publ.tokens.get_token`` / ``parse_token``), answering as Publ's functions do."""
+"""``publ.tokens``: signed bearer tokens for an identity, as Publ's functions make
+and read them (a clear error while the site has no login configured)."""
 
 from __future__ import annotations
 
@@ -10,19 +9,16 @@ import flask
 from werkzeug.exceptions import Unauthorized
 
 from octavo.auth.tokens import TokenInvalid, TokenKind
-from octavo.web.login_links import auth_link
-from octavo.web.visitor import active_user, authority
+from octavo.web.visitor import authority
 
-get_active = active_user
-
-__all__ = ["auth_link", "get_active", "get_token", "parse_token"]
+__all__ = ["get_token", "parse_token"]
 
 
 def get_token(id_url: str, lifetime: float, scope: str | None = None, context: str = "") -> str:
     """A signed token for an identity (``context`` is Publ's token kind: '' for access)."""
     auth = authority()
     if auth is None:
-        raise RuntimeError("login is not configured for this site")
+        raise RuntimeError("login is not configured for this site (config key 'auth')")
     return auth.signer.issue(id_url, lifetime, scope, TokenKind(context))
 
 
@@ -30,7 +26,7 @@ def parse_token(token: str, context: str = "") -> dict[str, Any]:
     """The claims of a token (``{'me': …, 'scope': …}``); 401 when it is not valid."""
     auth = authority()
     if auth is None:
-        raise RuntimeError("login is not configured for this site")
+        raise RuntimeError("login is not configured for this site (config key 'auth')")
     try:
         grant = auth.signer.parse(token, TokenKind(context))
     except TokenInvalid as err:
