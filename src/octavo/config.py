@@ -125,7 +125,7 @@ class SiteConfig:
 def _current() -> SiteConfig:
     import flask
 
-    return flask.current_app.site  # type: ignore[attr-defined,no-any-return]
+    return flask.current_app.site  # type: ignore[attr-defined]
 
 
 #: Publ's ``publ.config.config``: the configuration of the app serving the request.
