@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import URL
 from werkzeug.local import LocalProxy
 
+from octavo.common.environment import from_environment
 from octavo.content.dates import resolve_timezone
 from octavo.images.settings import IMAGE_DEFAULTS
 from octavo.index.urls import database_url
@@ -69,6 +70,9 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     # The scheme and host absolute links use instead of the request's Host header;
     # SITE_URL in the environment is used when this is unset.
     "site_url": None,
+    # Host names answered (Flask's TRUSTED_HOSTS; ".example.com" matches subdomains); any
+    # other Host header gets 400. TRUSTED_HOSTS in the environment is used when unset.
+    "trusted_hosts": None,
     # Rendition stores, caps and rendering (see octavo.images.settings).
     **IMAGE_DEFAULTS,
     # Feeds imported into entry files on a schedule (see docs/syndication.md).
@@ -94,6 +98,7 @@ class SiteConfig:
     database_url: URL
     secret_key: str
     site_url: str | None
+    trusted_hosts: list[str] | None
     #: Whether the key was configured (config or environment) rather than made on this
     #: machine: login needs one key every instance shares.
     secret_configured: bool
@@ -133,7 +138,8 @@ config: SiteConfig = LocalProxy(_current)  # type: ignore[assignment]
 
 
 def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
-    """Merge the site's settings over the defaults and resolve them."""
+    """Merge the site's settings over the environment's (common.environment) over the
+    defaults, and resolve them."""
     given = dict(raw or {})
     unknown = sorted(k for k in given if k not in PUBL_DEFAULTS and k not in OCTAVO_DEFAULTS)
     if unknown:
@@ -141,6 +147,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
     values = {
         **PUBL_DEFAULTS,
         **OCTAVO_DEFAULTS,
+        **from_environment(os.environ),
         **{k: v for k, v in given.items() if k not in unknown},
     }
 
@@ -167,6 +174,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
             values["secret_key"], index_folder, url.get_backend_name() != "sqlite"
         ),
         site_url=_site_url(values["site_url"] or os.environ.get("SITE_URL")),
+        trusted_hosts=_hosts(values["trusted_hosts"]),
         secret_configured=bool(_configured_key(values["secret_key"])),
         write_back=bool(values["index_write_back"]),
         scan_on_start=bool(values["index_scan_on_start"]),
@@ -196,6 +204,13 @@ def _site_url(value: Any) -> str | None:
             "(config key 'site_url' or $SITE_URL)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _hosts(value: Any) -> list[str] | None:
+    """A list of host names, from a list or a string separated by commas or spaces."""
+    if not value:
+        return None
+    return value.replace(",", " ").split() if isinstance(value, str) else list(value)
 
 
 def _secret_key(configured: str | None, index_folder: str, shared_index: bool) -> str:

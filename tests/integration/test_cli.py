@@ -92,3 +92,19 @@ def test_stamp_dry_run_then_stamp(site):
     for path in changed:  # only headers were added: the body is byte-identical
         assert path.read_bytes().split(b"\n\n", 1)[1] == before[path].split(b"\n\n", 1)[1]
     assert "0 would be stamped" in run("stamp", "--dry-run", cwd=site).stdout.replace("files ", "")
+
+
+def test_reindex_check_is_a_release_gate(site):
+    no_index = run("reindex", "--check", cwd=site)
+    assert no_index.returncode == 1
+    assert "no index for this schema version" in no_index.stdout
+    assert run("reindex", "--quiet", cwd=site).returncode == 0
+    matches = run("reindex", "--check", cwd=site)
+    assert matches.returncode == 0, matches.stdout + matches.stderr
+    assert "the index matches the files" in matches.stdout
+    (site / "content" / "late.md").write_text("Title: Late\n\nA late addition.\n")
+    differs = run("reindex", "--check", cwd=site)
+    assert differs.returncode == 1
+    assert differs.stdout == "not in the index: late.md\n"
+    assert "run `octavo reindex`" in differs.stderr
+    assert run("reindex", "--check", "--fresh", cwd=site).returncode == 2

@@ -66,17 +66,41 @@ def _report(report: ScanReport, quiet: bool) -> None:
     is_flag=True,
     help="Build a new index from scratch beside the live one, then switch to it.",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when the index does not match the files (a release gate).",
+)
 @click.option("--quiet", "--quietly", "-q", is_flag=True, help="Print only problems.")
 @click.pass_context
-def reindex(ctx: click.Context, fresh: bool, quiet: bool) -> None:
+def reindex(ctx: click.Context, fresh: bool, check: bool, quiet: bool) -> None:
     """Bring the index up to date with the content folder (incrementally by default)."""
+    if fresh and check:
+        raise click.UsageError("--check and --fresh exclude each other")
     app = _site(ctx)
+    if check:
+        _check_index(ctx, app, quiet)
+        return
     app.scanner.progress = ProgressLine("indexing", enabled=not quiet)
     try:
         report = app.scanner.rebuild(LOCK_WAIT) if fresh else app.scanner.update(LOCK_WAIT)
     except LockBusy as err:
         raise click.ClickException(str(err)) from None
     _report(report, quiet)
+
+
+def _check_index(ctx: click.Context, app: Octavo, quiet: bool) -> None:
+    """Compare the index with the files; exit 1 when `octavo reindex` would change it."""
+    difference = app.scanner.verify()
+    for problem in difference.problems:
+        click.echo(str(problem), err=True)
+    for line in difference.lines():
+        click.echo(line)
+    if not difference.matches:
+        click.echo("the index does not match the files: run `octavo reindex`", err=True)
+        ctx.exit(1)
+    if not quiet:
+        click.echo(f"the index matches the files ({difference.checked} files)")
 
 
 @main.command()

@@ -19,6 +19,8 @@ LOG = logging.getLogger(__name__)
 
 #: How long a worker waits for another's cold build before it gives up and serves.
 COLD_BUILD_WAIT = 900.0
+#: How long each try of the start-up scan waits for another process's scan to end.
+_START_TRY = 1.0
 
 
 class IndexKeeper:
@@ -31,24 +33,31 @@ class IndexKeeper:
         self._wake = threading.Event()
         self._observer: Any = None
         self._threads: list[threading.Thread] = []
+        #: Set once this process has seen the index match its files (its start-up scan
+        #: ended): until then a fresh instance serves the index as it is, but is not ready.
+        self.verified = threading.Event()
 
     def start(self, rescan_interval: float, watch: bool, debounce: float) -> None:
         """Build the index now if there is none; otherwise scan in the background."""
         if self.scanner.db.tables() is None:
-            self.scan_now(wait=COLD_BUILD_WAIT)
+            if self.scan_now(wait=COLD_BUILD_WAIT) is not None:
+                self.verified.set()
+            else:
+                self._spawn(self._scan_until_done)
         else:
-            self._spawn(lambda: self.scan_now(wait=0.0))
+            self._spawn(self._scan_until_done)
         if watch:
             self._watch(debounce)
         if rescan_interval > 0:
             self._spawn(lambda: self._every(rescan_interval))
 
-    def scan_now(self, wait: float) -> ScanReport | None:
+    def scan_now(self, wait: float, quiet_busy: bool = False) -> ScanReport | None:
         """One scan; None when another process holds the writer lock."""
         try:
             report = self.scanner.update(wait=wait)
         except LockBusy:
-            LOG.info("another process is updating the index; serving the index as it is")
+            if not quiet_busy:
+                LOG.info("another process is updating the index; serving the index as it is")
             return None
         for problem in report.problems:
             LOG.warning("%s", problem)
@@ -68,6 +77,21 @@ class IndexKeeper:
         thread = threading.Thread(target=target, name="octavo-index", daemon=True)
         thread.start()
         self._threads.append(thread)
+
+    def _scan_until_done(self) -> None:
+        """The start-up scan: when another process (a worker beside this one, an instance
+        started at the same time) is scanning, wait for it and scan after it, which then
+        costs only the files that differ here."""
+        while not self._stop.is_set():
+            try:
+                report = self.scan_now(wait=_START_TRY, quiet_busy=True)
+            except Exception:  # the database went away mid-scan: try again shortly
+                LOG.exception("the start-up scan failed; trying again")
+                self._stop.wait(_START_TRY)
+                continue
+            if report is not None:
+                self.verified.set()
+                return
 
     def _every(self, interval: float) -> None:
         while not self._stop.wait(interval):

@@ -61,6 +61,32 @@ class ScanReport:
 
 
 @dataclass
+class Difference:
+    """How the files differ from the index: what a scan would write (see Scanner.verify)."""
+
+    indexed: bool = True
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def matches(self) -> bool:
+        return self.indexed and not (self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        """One line per difference, for the release log."""
+        if not self.indexed:
+            return ["no index for this schema version: `octavo reindex` builds it"]
+        return (
+            [f"not in the index: {path}" for path in self.added]
+            + [f"changed since indexed: {path}" for path in self.changed]
+            + [f"removed, still in the index: {path}" for path in self.removed]
+        )
+
+
+@dataclass
 class _Read:
     """A changed file after reading: a new record, or None when only its stat changed."""
 
@@ -133,6 +159,41 @@ class Scanner:
                 return self._build()
             return self._write_back(tables, self._scan(tables))
 
+    def verify(self) -> Difference:
+        """Compare the files with the index without writing: a file whose size or mtime
+        differs (every file, on a fresh checkout) is hashed, and parsed only when its bytes
+        differ too. The result lists what `update` would write; a file that does not parse
+        is a problem, not a difference, since no scan can index it."""
+        self.db.forget_cached_pointer()
+        tables = self.db.tables()
+        if tables is None:
+            return Difference(indexed=False)
+        walk = walk_content(self.root)
+        known = self._known_files(tables)
+        present = {found.relpath for found in walk.files}
+        result = Difference(removed=[path for path in known if path not in present])
+        result.problems += walk.problems
+        result.checked = len(walk.files)
+        candidates = _stat_changed(walk.files, known)
+        known_digests = {path: value[2] for path, value in known.items()}
+        for start in range(0, len(candidates), _PART):
+            reads, problems = _read_part(
+                candidates[start : start + _PART], known_digests, self.site_tz
+            )
+            result.problems += problems
+            for read in reads:
+                if read.record is not None:
+                    path = read.found.relpath
+                    (result.changed if path in known else result.added).append(path)
+        return result
+
+    def _known_files(self, tables: Tables) -> dict[str, tuple[int, int, str]]:
+        """Every indexed file's size, mtime and digest, by path."""
+        f = tables.files
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest)).all()
+        return {path: (size, mtime_ns, hashed) for path, size, mtime_ns, hashed in rows}
+
     def rebuild(self, wait: float = 0.0) -> ScanReport:
         """Build a fresh index beside the live one, then switch to it."""
         with self.db.writing(wait):
@@ -167,17 +228,10 @@ class Scanner:
         report = ScanReport()
         walk = walk_content(self.root)
         report.problems += walk.problems
-        f = tables.files
-        with self.db.engine.connect() as conn:
-            rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest)).all()
-            known = {path: (size, mtime_ns, hashed) for path, size, mtime_ns, hashed in rows}
+        known = self._known_files(tables)
         present = {found.relpath for found in walk.files}
         removed = [path for path in known if path not in present]
-        candidates = [
-            found
-            for found in walk.files
-            if known.get(found.relpath, (None, None))[:2] != (found.size, found.mtime_ns)
-        ]
+        candidates = _stat_changed(walk.files, known)
         report.unchanged = len(walk.files) - len(candidates)
         report.removed = len(removed)
         if candidates or removed:
@@ -249,6 +303,17 @@ class Scanner:
             if (identity, moved) != (item.identity, item.moved):
                 changes[path] = (identity, moved)
         writer.set_identities(changes)
+
+
+def _stat_changed(
+    files: list[FoundFile], known: dict[str, tuple[int, int, str]]
+) -> list[FoundFile]:
+    """Files whose size or mtime differ from the index's record of them (or that it lacks)."""
+    return [
+        found
+        for found in files
+        if known.get(found.relpath, (None, None))[:2] != (found.size, found.mtime_ns)
+    ]
 
 
 def claim_of(record: EntryRecord) -> IdentityClaim:

@@ -14,6 +14,7 @@ import jinja2
 
 from octavo.auth.authority import Authority
 from octavo.auth.settings import auth_settings
+from octavo.common.logs import configure_logging
 from octavo.config import SiteConfig, load_config
 from octavo.index.accounts import Accounts
 from octavo.index.database import IndexDatabase, IndexUnavailable
@@ -90,6 +91,7 @@ class Octavo(flask.Flask):
             **flask_kwargs,
         )
         try:
+            configure_logging(os.environ)
             self.site: SiteConfig = load_config(raw, self.root_path)
             if not os.path.isdir(self.site.content_folder):
                 raise ValueError(
@@ -97,6 +99,8 @@ class Octavo(flask.Flask):
                     "(config key 'content_folder')"
                 )
             self.secret_key = self.site.secret_key
+            if self.site.trusted_hosts:
+                self.config["TRUSTED_HOSTS"] = self.site.trusted_hosts
             self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
             self.sync = SyncService(
                 self.site.values,
@@ -137,6 +141,8 @@ class Octavo(flask.Flask):
             raise _fail(str(err)) from None
         if self.site.scan_on_start:
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
+        else:  # the operator keeps the index up to date (`octavo reindex` in the release)
+            self.keeper.verified.set()
         self.sync.start_schedule(rescan=lambda: self.keeper.scan_now(wait=30.0))
 
     def _make_authority(self) -> Authority | None:
