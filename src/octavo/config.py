@@ -61,6 +61,9 @@ PUBL_DEFAULTS: dict[str, Any] = {
 OCTAVO_DEFAULTS: dict[str, Any] = {
     # Any SQLAlchemy URL; DATABASE_URL in the environment is used when this is unset.
     "database_url": None,
+    # Seconds to keep trying a database that does not answer at start-up (it may be
+    # starting or restarting too) before giving up with its reason.
+    "database_start_wait": 30.0,
     # Where the default SQLite index and its lock file live, relative to the site root.
     "index_folder": ".octavo",
     # Write missing Entry-ID/UUID/Date headers back into files after each scan, as Publ does.
@@ -107,6 +110,8 @@ class SiteConfig:
     watch: bool
     rescan_interval: float
     wait_time: float
+    #: Seconds to keep trying an unreachable database at start-up.
+    start_wait: float
     values: Mapping[str, Any]
 
     def get(self, key: str) -> Any:
@@ -181,6 +186,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         watch=bool(values["index_enable_watchdog"]),
         rescan_interval=float(values["index_rescan_interval"] or 0),
         wait_time=float(values["index_wait_time"] or 0),
+        start_wait=float(values["database_start_wait"] or 0),
         values=values,
     )
 

@@ -109,7 +109,11 @@ def test_unreachable_database_stops_gunicorn_cleanly(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+            "DATABASE_START_WAIT": "1",
+        },
     )
     assert result.returncode != 0  # the arbiter stops instead of restarting workers forever
     assert "cannot use the index database" in result.stderr

@@ -46,7 +46,7 @@ def _site(ctx: click.Context, connect: bool = True) -> Octavo:
         app = load_site(ctx.obj)
     if connect:
         try:
-            app.index.connect_check()
+            app.index.connect_check(wait=app.site.start_wait)
         except IndexUnavailable as err:
             raise click.ClickException(str(err)) from None
     return app

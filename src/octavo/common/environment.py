@@ -26,6 +26,13 @@ def _flag(value: str) -> bool:
     raise ValueError("expected 1/true/yes/on or 0/false/no/off")
 
 
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if seconds < 0:
+        raise ValueError("expected a number of seconds, 0 or more")
+    return seconds
+
+
 def _words(value: str) -> list[str]:
     return [word for word in value.replace(",", " ").split() if word]
 
@@ -33,6 +40,7 @@ def _words(value: str) -> list[str]:
 #: Variable name → (configuration key, parser). The rendition store's credentials are
 #: not keys: boto3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
 VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "DATABASE_START_WAIT": ("database_start_wait", _seconds),
     "IMAGE_STORE": ("image_store", _text),
     "IMAGE_S3_BUCKET": ("image_s3_bucket", _text),
     "IMAGE_S3_PREFIX": ("image_s3_prefix", _text),

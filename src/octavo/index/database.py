@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -19,6 +20,7 @@ from octavo.index.lock import writer_lock
 from octavo.index.queries import Reader, Viewer
 from octavo.index.schema import Tables, build_tables, meta_table
 
+LOG = logging.getLogger(__name__)
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
 _LAST_ACTIVATED = "last_activated"
 _NEXT = "next_generation"
@@ -57,17 +59,31 @@ class IndexDatabase:
     def display_url(self) -> str:
         return self.url.render_as_string(hide_password=True)
 
-    def connect_check(self) -> None:
-        """Open a connection and create the meta table; raise IndexUnavailable on failure."""
-        try:
-            if self.url.get_backend_name() == "sqlite" and self.url.database:
-                os.makedirs(os.path.dirname(self.url.database) or ".", exist_ok=True)
-            self._create_meta_table()
-        except (DBAPIError, SQLAlchemyError, OSError) as err:
-            reason = getattr(err, "orig", None) or err
-            raise IndexUnavailable(
-                f"cannot use the index database {self.display_url}: {reason}".strip()
-            ) from None
+    def connect_check(self, wait: float = 0.0) -> None:
+        """Open a connection and create the meta table; raise IndexUnavailable on failure.
+
+        A database that does not answer (it is starting too, or restarting) is tried
+        again for up to `wait` seconds, the pause doubling from half a second, with one
+        log line per try; then the last reason is raised.
+        """
+        deadline = time.monotonic() + wait
+        pause = 0.5
+        while True:
+            try:
+                if self.url.get_backend_name() == "sqlite" and self.url.database:
+                    os.makedirs(os.path.dirname(self.url.database) or ".", exist_ok=True)
+                self._create_meta_table()
+                return
+            except (DBAPIError, SQLAlchemyError, OSError) as err:
+                reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+                problem = f"cannot use the index database {self.display_url}: {reason}"
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise IndexUnavailable(problem) from None
+                pause = min(pause, left)
+                LOG.warning("%s; trying again in %.1f s", problem, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 8.0)
 
     def _create_meta_table(self) -> None:
         """Create the tables that outlive generations (schema.META) if missing. Several

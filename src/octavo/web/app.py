@@ -32,7 +32,7 @@ from octavo.web.health import register_health
 from octavo.web.links import SiteLinks
 from octavo.web.login import register_login_routes
 from octavo.web.login_links import login_globals, register_unconfigured_login_routes
-from octavo.web.renditions import register_renditions
+from octavo.web.renditions import images_for, register_renditions
 from octavo.web.request import SiteRequest
 from octavo.web.routes import register_routes
 from octavo.web.site_cache import VersionedCache
@@ -136,9 +136,12 @@ class Octavo(flask.Flask):
     def _start_index(self) -> None:
         """Connect, then build the index (first start) or rescan it in the background."""
         try:
-            self.index.connect_check()
+            self.index.connect_check(wait=self.site.start_wait)
         except IndexUnavailable as err:
             raise _fail(str(err)) from None
+        misconfigured = images_for(self).store.misconfiguration()
+        if misconfigured:
+            raise _fail(misconfigured)
         if self.site.scan_on_start:
             self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
         else:  # the operator keeps the index up to date (`octavo reindex` in the release)

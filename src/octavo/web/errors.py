@@ -10,6 +10,7 @@ import traceback
 from typing import Any
 
 import flask
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -36,9 +37,11 @@ LOG = logging.getLogger(__name__)
 def handle_exception(error: Exception) -> Response:
     """Every exception ends here: HTTP errors keep their code, anything else is a 500."""
     if isinstance(error, IndexUnready):
-        response = flask.make_response("Site index is being built; try again shortly.\n", 503)
-        response.headers["Retry-After"] = "5"
-        return no_store(response)
+        return _unavailable("Site index is being built; try again shortly.")
+    if _database_lost(error):
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        LOG.warning("the index database is unavailable: %s", reason)
+        return _unavailable("The site's database is unavailable; try again shortly.")
     if isinstance(error, NotFound):
         try:
             aliased = handle_alias(flask.request.path)
@@ -58,6 +61,21 @@ def handle_exception(error: Exception) -> Response:
         _log_failure(error)
         return error_page(500, InternalServerError().name, error)
     return error_page(error.code or 500, error.name, error)
+
+
+def _database_lost(error: Exception) -> bool:
+    """The database went away (restart, failover, network): a 503 the visitor may retry,
+    not a 500. The pool checks connections before use, so the next request after the
+    database is back gets a working one, without a restart."""
+    return isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _unavailable(message: str) -> Response:
+    response = flask.make_response(message + "\n", 503)
+    response.headers["Retry-After"] = "5"
+    return no_store(response)
 
 
 def error_page(code: int, message: str, exception: Exception) -> Response:

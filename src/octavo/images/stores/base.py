@@ -55,3 +55,9 @@ class RenditionStore(Protocol):
     def probe(self) -> None:
         """Raise StoreUnavailable unless the store can be used right now."""
         ...
+
+    def misconfiguration(self) -> str | None:
+        """At start-up: a message naming the setting when the store answers that it can
+        never work as configured (no such bucket, credentials refused); None when it
+        works, or cannot be reached right now (a fault it may recover from)."""
+        ...

@@ -221,6 +221,9 @@ class GuardedStore:
     def probe(self) -> None:
         self.primary.probe()
 
+    def misconfiguration(self) -> str | None:
+        return self.primary.misconfiguration()
+
     def check(self) -> StoreState:
         """The store's state for a readiness check. When due, the store is asked (once at
         a time, in the background); the answer counts if it comes within CHECK_WAIT."""

@@ -89,6 +89,9 @@ class LocalStore:
                     name = os.path.relpath(path, self.folder).replace(os.sep, "/")
                     yield StoredRendition(name, stat.st_size, stat.st_mtime)
 
+    def misconfiguration(self) -> str | None:
+        return None  # an unwritable folder is a fault: requests render without it
+
     def probe(self) -> None:
         try:
             os.makedirs(self.folder, exist_ok=True)

@@ -106,6 +106,31 @@ class S3Store:
         with self._reaching("HEAD bucket", ""):
             self.client.head_bucket(Bucket=self.bucket)
 
+    def misconfiguration(self) -> str | None:
+        from botocore.exceptions import ClientError, NoCredentialsError
+
+        where = self.client.meta.endpoint_url
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except NoCredentialsError:
+            return (
+                f"the rendition store {self.where} needs credentials: set "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, an instance role)"
+            )
+        except ClientError as err:
+            status = _status(err)
+            if status == 404:
+                return f"image_s3_bucket: there is no bucket {self.bucket!r} at {where}"
+            if status in (400, 401, 403):
+                return (
+                    f"the rendition store {self.where} at {where} refused the credentials "
+                    f"(HTTP {status}): check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+                    "image_s3_region, and that they may use image_s3_bucket"
+                )
+        except Exception:  # unreachable or slow: a fault the guarded store rides out
+            return None
+        return None
+
     @contextlib.contextmanager
     def _reaching(self, operation: str, name: str) -> Iterator[None]:
         """Turn the client's errors into _Missing (404), _Refused (other 4xx answers
