@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from octavo.content.aliases import Alias, AliasKind, parse_alias
+from octavo.content.limits import NAME, PATH, check_aliases, check_headers
 from octavo.content.message import parse_message
 from octavo.content.paths import category_of, normalize_category
 from octavo.content.reader import decode_text
@@ -36,6 +37,9 @@ def default_name(category: str) -> str:
 def parse_category(path: str, data: bytes) -> CategoryRecord:
     """Parse a meta file; an empty file just marks the category with defaults."""
     message = parse_message(path, decode_text(path, data, allow_empty=True))
+    limits = {"Category": PATH, "Index-Template": NAME, "Entry-Template": NAME}
+    check_headers(path, message, limits)
+    check_aliases(path, message, ("Path-Alias", "Path-Mount"))
     get = message.get
     category = normalize_category(get("Category") or category_of(path))
     name = get("Name") or default_name(category)

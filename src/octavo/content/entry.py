@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from octavo.content.aliases import Alias, AliasKind, parse_alias
 from octavo.content.dates import EntryDate, from_timestamp, parse_date
+from octavo.content.limits import NAME, PATH, check_aliases, check_headers, check_value
 from octavo.content.message import Message, parse_message
 from octavo.content.paths import category_of, normalize_category
 from octavo.content.problems import ContentError, Problem, Severity
@@ -110,6 +111,7 @@ class _EntryParser:
         title = get("Title", "") or ""
         slug_source = get("Slug-Text")
         canonical = self.message.get_all("Path-Canonical")
+        self.check_limits()
         return EntryRecord(
             path=self.path,
             category=normalize_category(get("Category") or category_of(self.path)),
@@ -136,6 +138,26 @@ class _EntryParser:
             headers=[(h.name, h.value) for h in self.message.headers],
             warnings=self.warnings,
         )
+
+    def check_limits(self) -> None:
+        """Values the index could not store are errors naming their header's line."""
+        limits = {
+            "Category": PATH,
+            "Entry-Type": NAME,
+            "Entry-Template": NAME,
+            "Content-Type": NAME,
+        }
+        check_headers(self.path, self.message, limits)
+        for header in self.message.headers:
+            if header.name.lower() in ("tag", "hidden-tag"):
+                name = header.value.strip()
+                check_value(self.path, "tag", name, NAME, header.line)
+                check_value(self.path, "tag key", tag_key(name), NAME, header.line)
+        auth = self.message.find("Auth")
+        if auth is not None:
+            for token in auth.value.split():
+                check_value(self.path, "Auth principal", token.removeprefix("!"), NAME, auth.line)
+        check_aliases(self.path, self.message, ("Path-Alias", "Path-Mount", "Path-Canonical"))
 
     def status(self) -> Status:
         value = self.message.get("Status")

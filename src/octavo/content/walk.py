@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from octavo.content.limits import PATH
 from octavo.content.paths import file_kind, normalize_relpath
 from octavo.content.problems import Problem, Severity
 
@@ -41,10 +42,13 @@ def walk_content(root: str) -> WalkResult:
 
     Symlinked folders are followed (as Publ does); a folder reached a second
     time (a symlink loop, or two links to one folder) is reported and skipped,
-    as is anything that cannot be stat'ed (a dangling link, a vanished file).
+    as is anything that cannot be stat'ed (a dangling link, a vanished file), and
+    anything the index cannot name: a name that is not UTF-8, a path longer than
+    its column, a second file whose path normalises to one already found.
     """
     result = WalkResult([], [])
     seen: dict[tuple[int, int], str] = {}
+    paths: dict[str, str] = {}
     stack = [""]
     while stack:
         reldir = stack.pop()
@@ -64,6 +68,10 @@ def walk_content(root: str) -> WalkResult:
         subdirs = []
         for entry in entries:
             relpath = f"{reldir}/{entry.name}" if reldir else entry.name
+            if not _utf8(entry.name):
+                shown = relpath.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                result.problems.append(Problem(shown, "name is not valid UTF-8; skipped"))
+                continue
             try:
                 if entry.is_dir():
                     subdirs.append(relpath)
@@ -75,10 +83,34 @@ def walk_content(root: str) -> WalkResult:
             except OSError as err:
                 result.problems.append(Problem(relpath, f"cannot read: {err.strerror}"))
                 continue
+            normal = normalize_relpath(relpath)
+            problem = _unnameable(relpath, normal, paths)
+            if problem is not None:
+                result.problems.append(problem)
+                continue
+            paths[normal] = relpath
             result.files.append(
-                FoundFile(
-                    root, relpath, normalize_relpath(relpath), kind, stat.st_size, stat.st_mtime_ns
-                )
+                FoundFile(root, relpath, normal, kind, stat.st_size, stat.st_mtime_ns)
             )
         stack.extend(reversed(subdirs))
     return result
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name read from disk is UTF-8 (other bytes arrive as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unnameable(relpath: str, normal: str, paths: dict[str, str]) -> Problem | None:
+    """Why the index cannot hold this file under its normalised path, if it cannot."""
+    if len(normal) > PATH:
+        return Problem(
+            relpath, f"path is {len(normal)} characters long; at most {PATH} are allowed"
+        )
+    if normal in paths:
+        return Problem(relpath, f"same path as {paths[normal]} once normalised; skipped")
+    return None

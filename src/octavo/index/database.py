@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 
 from octavo.index import schema
 from octavo.index.lock import writer_lock
@@ -150,6 +150,16 @@ class IndexDatabase:
         with writer_lock(self.engine, self.lock_file, wait):
             yield
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """A transaction in which savepoints work on every backend. pysqlite opens SQLite's
+        transaction only at the first data change, so a savepoint taken before that would
+        commit when released; BEGIN IMMEDIATE opens it at once (with the write lock)."""
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
     def create_generation(self) -> Tables:
         """Create an empty table set beside the live one (caller holds the writer lock)."""
         with self.engine.begin() as conn:
@@ -203,6 +213,15 @@ def bump_version(conn: Connection) -> None:
     """Record that the index content changed (call inside the writing transaction):
     caches of rendered pages and links key on this version."""
     _write_meta(conn, _VERSION, str(int(_read_meta(conn, _VERSION) or 0) + 1))
+
+
+def refused_for_its_data(err: StatementError) -> bool:
+    """Whether a statement failed for the values it carried (a key held twice, a value
+    too long, one the driver cannot encode), after which the transaction goes on from
+    its last savepoint; as opposed to the database failing (a lost connection)."""
+    if isinstance(err, DBAPIError):
+        return isinstance(err, IntegrityError | DataError) and not err.connection_invalidated
+    return True
 
 
 def _active_key() -> str:

@@ -59,8 +59,8 @@ def tag_rows(entry_pk: int, entry_id: int, record: EntryRecord) -> list[Row]:
     return [
         {
             "entry_pk": entry_pk,
-            "tag_key": t.key[:255],
-            "name": t.name[:255],
+            "tag_key": t.key,
+            "name": t.name,
             "hidden": t.hidden,
             "local_date": record.date.local,
             "entry_id": entry_id,
@@ -74,7 +74,7 @@ def acl_table_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
         {
             "entry_pk": entry_pk,
             "position": r.position,
-            "principal": r.principal[:255],
+            "principal": r.principal,
             "allow": r.allow,
         }
         for r in acl_rows(record.auth)
@@ -84,13 +84,16 @@ def acl_table_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
 def file_rows(entry_pk: int, record: EntryRecord) -> list[Row]:
     """The content files an entry's references may mean: each in the entry's folder and
     in its category's (the order links and images are looked up in), entry and category
-    files left out."""
+    files left out, and paths no content file can have (too long, or with a NUL, which
+    ``%00`` in a link decodes to)."""
     folders = (posixpath.dirname(record.path), record.category)
     paths = {
         path
         for reference in record.references
         for path in search_candidates(reference, folders)
-        if len(path) <= PATH_LENGTH and file_kind(path) not in ("entry", "category")
+        if len(path) <= PATH_LENGTH
+        and "\0" not in path
+        and file_kind(path) not in ("entry", "category")
     }
     return [{"entry_pk": entry_pk, "path": path} for path in sorted(paths)]
 

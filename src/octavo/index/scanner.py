@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 
 from octavo.content.category import CategoryRecord
 from octavo.content.entry import EntryRecord
@@ -23,11 +24,11 @@ from octavo.content.parse import Record, parse_file
 from octavo.content.problems import ContentError, Problem, Severity
 from octavo.content.status import Status
 from octavo.content.walk import FoundFile, walk_content
-from octavo.index.database import IndexDatabase, bump_version
+from octavo.index.database import IndexDatabase, bump_version, refused_for_its_data
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
 from octavo.index.stamping import apply_stamps, plan_stamps
-from octavo.index.writer import IndexWriter
+from octavo.index.writer import Identity, IndexedEntry, IndexWriter
 
 #: Files read and written together (memory stays flat whatever the site's size).
 _PART = 500
@@ -235,7 +236,7 @@ class Scanner:
         report.unchanged = len(walk.files) - len(candidates)
         report.removed = len(removed)
         if candidates or removed:
-            with self.db.engine.begin() as conn:
+            with self.db.write_transaction() as conn:
                 self._write(IndexWriter(conn, tables), candidates, removed, known, report)
                 if report.changed:
                     bump_version(conn)
@@ -264,25 +265,17 @@ class Scanner:
             part = candidates[start : start + _PART]
             reads, problems = _read_part(part, known_digests, self.site_tz)
             report.problems += problems
-            entries = [(r.record, r.digest) for r in reads if isinstance(r.record, EntryRecord)]
             identities = {}
-            for record, _ in entries:
-                claim = claim_of(record)
-                previous = existing.get(record.path)
-                if previous is not None and previous.claim == claim:
-                    identities[record.path] = (previous.identity, previous.moved)
-                else:
-                    identities[record.path] = (natural_identity(claim), False)
-                    claims_changed = True
-            writer.write_entries(entries, existing, identities)
-            writer.write_categories(
-                [r.record for r in reads if isinstance(r.record, CategoryRecord)]
-            )
-            writer.write_images(
-                [(r.record, r.digest) for r in reads if isinstance(r.record, ImageRecord)]
-            )
-            writer.record_files([_file_row(r) for r in reads])
             for read in reads:
+                if isinstance(read.record, EntryRecord):
+                    claim = claim_of(read.record)
+                    previous = existing.get(read.record.path)
+                    if previous is not None and previous.claim == claim:
+                        identities[read.record.path] = (previous.identity, previous.moved)
+                    else:
+                        identities[read.record.path] = (natural_identity(claim), False)
+                        claims_changed = True
+            for read in store_isolated(writer, reads, existing, identities, report):
                 if read.record is not None:
                     report.added += read.found.relpath not in known
                     report.updated += read.found.relpath in known
@@ -314,6 +307,55 @@ def _stat_changed(
         for found in files
         if known.get(found.relpath, (None, None))[:2] != (found.size, found.mtime_ns)
     ]
+
+
+def store_isolated(
+    writer: IndexWriter,
+    reads: list[_Read],
+    existing: dict[str, IndexedEntry],
+    identities: dict[str, tuple[Identity, bool]],
+    report: ScanReport,
+) -> list[_Read]:
+    """Write some files in a savepoint, and return those written. When the database
+    refuses the part, each file is written again in a savepoint of its own: one file it
+    refuses (a value the content checks did not foresee) is reported and skipped, keeps
+    its last good version, is read again next scan, and every other file is indexed."""
+    try:
+        with writer.conn.begin_nested():
+            _store(writer, reads, existing, identities)
+        return reads
+    except StatementError as err:
+        if not refused_for_its_data(err):
+            raise
+    stored = []
+    for read in reads:
+        try:
+            with writer.conn.begin_nested():
+                _store(writer, [read], existing, identities)
+        except StatementError as err:
+            if not refused_for_its_data(err):
+                raise
+            reason = str(getattr(err, "orig", None) or err).splitlines()[0]
+            report.problems.append(
+                Problem(read.found.relpath, f"the index database refused it: {reason}")
+            )
+            continue
+        stored.append(read)
+    return stored
+
+
+def _store(
+    writer: IndexWriter,
+    reads: list[_Read],
+    existing: dict[str, IndexedEntry],
+    identities: dict[str, tuple[Identity, bool]],
+) -> None:
+    records = [r.record for r in reads]
+    entries = [(r.record, r.digest) for r in reads if isinstance(r.record, EntryRecord)]
+    writer.write_entries(entries, existing, identities)
+    writer.write_categories([r for r in records if isinstance(r, CategoryRecord)])
+    writer.write_images([(r.record, r.digest) for r in reads if isinstance(r.record, ImageRecord)])
+    writer.record_files([_file_row(r) for r in reads])
 
 
 def claim_of(record: EntryRecord) -> IdentityClaim:

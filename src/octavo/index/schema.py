@@ -26,15 +26,18 @@ from sqlalchemy import (
     Text,
 )
 
+from octavo.content import limits
+
 SCHEMA_VERSION = 8  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows);
 # 8: entry_files and folders (who may fetch a private entry's images and files)
 
-#: Long enough for real paths, short enough for a MySQL utf8mb4 key.
-PATH_LENGTH = 512
+#: Long enough for real paths, short enough for a MySQL utf8mb4 key; content/limits.py
+#: checks every value before it reaches a column.
+PATH_LENGTH = limits.PATH
 
 #: Identities (login URLs, addresses) are keys of the tables below; long enough for real
 #: ones, short enough for a MySQL utf8mb4 key.
-IDENTITY_LENGTH = 512
+IDENTITY_LENGTH = limits.IDENTITY
 
 #: Tables that outlive every index generation: the generation pointer, and what visitors
 #: leave behind (accounts, the access log, pending logins), which no rebuild may lose.
@@ -148,11 +151,11 @@ def _describe(version: int, generation: int) -> Tables:
             "sort_title", String(200), nullable=False
         ),  # (category, sort_title) fits a MySQL key
         Column("slug_text", Text, nullable=False),
-        Column("entry_type", String(255), nullable=False),
+        Column("entry_type", String(limits.NAME), nullable=False),
         Column("redirect_url", Text),
-        Column("entry_template", String(255)),
+        Column("entry_template", String(limits.NAME)),
         Column("summary", Text),
-        Column("content_type", String(255)),
+        Column("content_type", String(limits.NAME)),
         Column("canonical_path", Text),
         Column("auth", Text),
         Column("headers", JSON, nullable=False),
@@ -172,8 +175,8 @@ def _describe(version: int, generation: int) -> Tables:
         f"{prefix}entry_tags",
         md,
         Column("entry_pk", Integer, primary_key=True),
-        Column("tag_key", String(255), primary_key=True),
-        Column("name", String(255), nullable=False),
+        Column("tag_key", String(limits.NAME), primary_key=True),
+        Column("name", String(limits.NAME), nullable=False),
         Column("hidden", Boolean, nullable=False),
         # The entry's listing order, copied here so a tag page walks one index range in
         # order (tag, date, ID) instead of probing every entry of the site for the tag.
@@ -193,7 +196,7 @@ def _describe(version: int, generation: int) -> Tables:
         path_column("source_path", nullable=False),
         Column("entry_pk", Integer),
         path_column("category"),
-        Column("template", String(255)),
+        Column("template", String(limits.NAME)),
         Column("kind", SmallInteger, nullable=False),
     )
     Index(f"{prefix}ix_alias_source", aliases.c.source_path)
@@ -212,8 +215,8 @@ def _describe(version: int, generation: int) -> Tables:
         path_column("category", nullable=False, index=True),
         Column("name", Text, nullable=False),
         Column("sort_name", String(255), nullable=False),
-        Column("index_template", String(255)),
-        Column("entry_template", String(255)),
+        Column("index_template", String(limits.NAME)),
+        Column("entry_template", String(limits.NAME)),
         Column("description", Text, nullable=False),
         Column("headers", JSON, nullable=False),
         Column("aliases", JSON(none_as_null=True)),
@@ -238,7 +241,7 @@ def _describe(version: int, generation: int) -> Tables:
         md,
         Column("entry_pk", Integer, primary_key=True),
         Column("position", SmallInteger, primary_key=True),
-        Column("principal", String(255), primary_key=True),
+        Column("principal", String(limits.NAME), primary_key=True),
         Column("allow", Boolean, nullable=False),
     )
     # The local files each entry refers to (octavo.content.references), every folder the
