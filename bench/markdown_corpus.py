@@ -1,18 +1,15 @@
 """Real-world Markdown for the rendering differential: docs inside PyPI source distributions.
 
 The corpus is reproducible from a committed list, ``bench/markdown_packages.txt``
-(``name==version`` per line). Each listed source distribution is downloaded with
-pip (``--no-deps --no-binary :all:``), and what it holds as Markdown is kept
-under ``bench/corpora/markdown/docs/<name>-<version>/`` (git-ignored; the archive
-itself is deleted):
+(``name==version`` per line). Each listed source distribution is downloaded as
+PyPI's JSON API names it (its SHA-256 checked), and what it holds as Markdown is
+kept under ``bench/corpora/markdown/docs/<name>-<version>/`` (git-ignored; the
+archive itself is deleted):
 
 * every ``*.md`` / ``*.markdown`` file (README, CHANGELOG, docs/…), up to 512 KiB;
 * the long description from ``PKG-INFO`` when its content type is Markdown.
 
-pip prepares each package's metadata with the build backends of a small
-virtualenv of its own (``bench/corpora/markdown/.venv-build``), not one per
-package, so a download costs seconds; a package whose metadata cannot be built
-that way is skipped and reported.
+Nothing is built or installed, so a package costs one request and one download.
 
     python3 bench/markdown_corpus.py                   # fetch what the list names
     python3 bench/markdown_corpus.py --grow names.txt --target 6000
@@ -20,7 +17,8 @@ that way is skipped and reported.
         # ones fetched to the list, until the corpus holds 6,000 distinct documents
 
 Installed packages' long descriptions are covered by listing those packages:
-``--grow`` accepts ``name==version`` lines too (``pip freeze`` output).
+``--grow`` accepts ``name==version`` lines too (``pip freeze`` output); a bare name
+means its latest version, which is what the list records.
 
 A second source is this kind of machine itself (``bench/markdown_machine.txt``,
 ``sha256 path`` per line): the Markdown that its toolchains, Debian packages, npm
@@ -39,10 +37,11 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.parse
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -53,20 +52,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PACKAGE_LIST = BENCH_DIR / "markdown_packages.txt"
 CORPUS_DIR = BENCH_DIR / "corpora" / "markdown"
 DOCS_DIR = CORPUS_DIR / "docs"
-BUILD_VENV = CORPUS_DIR / ".venv-build"
-#: Build backends most source distributions name; pip uses them without isolation.
-BACKENDS = (
-    "setuptools",
-    "wheel",
-    "hatchling",
-    "hatch-vcs",
-    "hatch-fancy-pypi-readme",
-    "flit_core",
-    "poetry-core",
-    "pdm-backend",
-    "setuptools_scm",
-    "scikit-build-core",
-)
+PYPI_JSON = "https://pypi.org/pypi"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 MAX_DOC_BYTES = 512 * 1024
 DOWNLOAD_TIMEOUT = 180
@@ -113,14 +99,6 @@ def folder_for(spec: str) -> Path:
 
 def canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
-
-
-def ensure_build_venv() -> Path:
-    pip = BUILD_VENV / "bin" / "pip"
-    if not pip.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(BUILD_VENV)], check=True)
-        subprocess.run([str(pip), "install", "-q", "--upgrade", *BACKENDS], check=True)
-    return pip
 
 
 def _members(archive: Path) -> Iterator[tuple[str, int, object]]:
@@ -180,39 +158,42 @@ def extract(archive: Path) -> tuple[str, list[str]]:
     return spec, sorted(docs)
 
 
-def fetch(pip: Path, requirement: str) -> tuple[str, str]:
-    """Download and extract one source distribution: (``name==version``, error or "")."""
-    with tempfile.TemporaryDirectory(prefix="md-corpus-") as scratch:
-        command = [
-            str(pip),
-            "download",
-            "-q",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            "--no-build-isolation",
-            "-d",
-            scratch,
-            requirement,
-        ]
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=DOWNLOAD_TIMEOUT,
-                preexec_fn=lambda: os.nice(10),
-            )
-        except subprocess.TimeoutExpired:
-            return "", "timed out"
-        archives = [p for p in Path(scratch).iterdir() if p.suffix in (".gz", ".zip")]
-        if done.returncode or not archives:
-            return "", (done.stderr.strip().splitlines() or ["no archive"])[-1]
-        try:
-            spec, _ = extract(archives[0])
-        except Exception as err:  # any broken archive is skipped, named
-            return "", f"{type(err).__name__}: {err}"
-        return spec, ""
+def _sdist(name: str, version: str | None) -> tuple[str, str, str]:
+    """(url, sha256, version) of a package's source distribution, from PyPI's JSON API:
+    the listed version, or the latest one when `version` is None."""
+    where = f"{PYPI_JSON}/{name}/json"
+    with urllib.request.urlopen(where, timeout=DOWNLOAD_TIMEOUT) as answer:
+        project = json.load(answer)
+    version = version or project["info"]["version"]
+    files = project.get("releases", {}).get(version) or (
+        project["urls"] if project["info"]["version"] == version else []
+    )
+    for file in files:
+        if file["packagetype"] == "sdist" and file["filename"].endswith((".tar.gz", ".zip")):
+            # The URL may be relative to the answer's.
+            return urllib.parse.urljoin(where, file["url"]), file["digests"]["sha256"], version
+    raise LookupError(f"no source distribution of {name} {version}")
+
+
+def fetch(requirement: str) -> tuple[str, str]:
+    """Download and extract one source distribution: (``name==version``, error or "").
+
+    `requirement` is ``name==version`` (a listed package) or a bare name (the latest
+    version). The archive's digest is checked against the one PyPI lists."""
+    name, _, version = requirement.partition("==")
+    try:
+        url, sha256, version = _sdist(name.strip(), version.strip() or None)
+        with tempfile.TemporaryDirectory(prefix="md-corpus-") as scratch:
+            archive = Path(scratch, url.rsplit("/", 1)[1])
+            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as answer:
+                data = answer.read()
+            if hashlib.sha256(data).hexdigest() != sha256:
+                return "", "digest mismatch"
+            archive.write_bytes(data)
+            spec, _ = extract(archive)
+    except Exception as err:  # any unreachable or broken package is skipped, named
+        return "", f"{type(err).__name__}: {err}"
+    return spec, ""
 
 
 def _machine_text(source: str) -> bytes | None:
@@ -297,12 +278,9 @@ def build(jobs: int) -> list[str]:
     missing = [s for s in read_list() if not (folder_for(s) / DONE).exists()]
     if not missing:
         return []
-    pip = ensure_build_venv()
     failures = []
     with ThreadPoolExecutor(jobs) as pool:
-        for spec, (got, error) in zip(
-            missing, pool.map(lambda s: fetch(pip, s), missing), strict=True
-        ):
+        for spec, (got, error) in zip(missing, pool.map(fetch, missing), strict=True):
             if error:
                 failures.append(f"{spec}: {error}")
                 print(f"  {spec}: {error}", file=sys.stderr)
@@ -315,13 +293,12 @@ def grow(candidates: Path, target: int, jobs: int) -> None:
     """Try candidate names in order until the corpus holds `target` documents."""
     listed = {canonical(s.partition("==")[0]) for s in read_list()}
     names = [n for n in read_list(candidates) if canonical(n.partition("==")[0]) not in listed]
-    pip = ensure_build_venv()
     count = len(documents())
     batch = max(jobs * 4, 8)
     while count < target and names:
         chunk, names = names[:batch], names[batch:]
         with ThreadPoolExecutor(jobs) as pool:
-            results = list(pool.map(lambda n: fetch(pip, n), chunk))
+            results = list(pool.map(fetch, chunk))
         fetched = [spec for spec, error in results if not error]
         for name, (_, error) in zip(chunk, results, strict=True):
             if error:
