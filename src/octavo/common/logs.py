@@ -59,24 +59,27 @@ def formatter(form: str | None) -> logging.Formatter:
 
 
 def configure_logging(environ: Mapping[str, str]) -> None:
-    """Log Octavo's records at LOG_LEVEL (default info) in LOG_FORMAT: through the root
-    logger's handlers when there are some (gunicorn's, from :func:`gunicorn_logconfig`),
-    else through a handler of its own on stderr; gunicorn's handlers (already set up in
-    a gunicorn worker) get the same format."""
+    """Log Octavo's records at LOG_LEVEL (default info): through the root logger's
+    handlers when there are some (gunicorn's, from :func:`gunicorn_logconfig`), else
+    through a handler of its own on stderr. LOG_FORMAT also gives those handlers and
+    gunicorn's (already set up in a gunicorn worker) its format; without it, handlers
+    someone else set up keep theirs."""
     level, form = log_settings(environ)
     if level is None and form is None:
         return
-    logging.getLogger("octavo").setLevel(level or logging.INFO)
-    root = logging.getLogger()
-    handlers = list(root.handlers)
+    logger = logging.getLogger("octavo")
+    logger.setLevel(level or logging.INFO)
+    handlers = list(logging.getLogger().handlers)
     if not handlers:
-        logger = logging.getLogger("octavo")
         own = next((h for h in logger.handlers if getattr(h, _MARK, False)), None)
         if own is None:
             own = logging.StreamHandler(sys.stderr)
             setattr(own, _MARK, True)
+            own.setFormatter(formatter(None))
             logger.addHandler(own)
         handlers.append(own)
+    if form is None:
+        return
     for name in ("gunicorn.error", "gunicorn.access"):
         handlers += logging.getLogger(name).handlers
     for handler in handlers:
