@@ -76,6 +76,9 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     # Host names answered (Flask's TRUSTED_HOSTS; ".example.com" matches subdomains); any
     # other Host header gets 400. TRUSTED_HOSTS in the environment is used when unset.
     "trusted_hosts": None,
+    # The language whose stemmer full-text search uses: a name ("french"), an ISO code
+    # ("fr") or "simple" for none (see docs/search.md); a change needs a rebuild.
+    "search_language": None,
     # Rendition stores, caps and rendering (see octavo.images.settings).
     **IMAGE_DEFAULTS,
     # Feeds imported into entry files on a schedule (see docs/syndication.md).
@@ -155,6 +158,13 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         **from_environment(os.environ),
         **{k: v for k, v in given.items() if k not in unknown},
     }
+
+    if values["search_index"]:
+        LOG.info(
+            "search_index is set: full-text search is on, in the index database "
+            "(the folder %r is not used)",
+            values["search_index"],
+        )
 
     def folder(key: str) -> str:
         return os.path.normpath(os.path.join(root, os.fspath(values[key])))

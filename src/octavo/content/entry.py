@@ -32,9 +32,17 @@ class TagRef:
     hidden: bool
 
 
+@dataclass(frozen=True)
+class EntryText:
+    """The two halves of an entry's payload, split at the ``.....`` line."""
+
+    body: str
+    more: str
+
+
 @dataclass
 class EntryRecord:
-    """Everything the index keeps about one entry file (not its body)."""
+    """Everything the index keeps about one entry file."""
 
     path: str
     category: str
@@ -61,14 +69,8 @@ class EntryRecord:
     references: list[str] = field(default_factory=list)
     headers: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class EntryText:
-    """The two halves of an entry's payload, split at the ``.....`` line."""
-
-    body: str
-    more: str
+    #: The payload (source markup), for what the index derives from it (full-text search).
+    text: EntryText = field(default_factory=lambda: EntryText("", ""))
 
 
 def split_payload(payload: str) -> EntryText:
@@ -137,6 +139,7 @@ class _EntryParser:
             references=file_references(self.message.payload, self.message.headers),
             headers=[(h.name, h.value) for h in self.message.headers],
             warnings=self.warnings,
+            text=split_payload(self.message.payload),
         )
 
     def check_limits(self) -> None:

@@ -19,6 +19,7 @@ from octavo.index import schema
 from octavo.index.lock import writer_lock
 from octavo.index.queries import Reader, Viewer
 from octavo.index.schema import Tables, build_tables, meta_table
+from octavo.index.search_language import DEFAULT as DEFAULT_LANGUAGE
 
 LOG = logging.getLogger(__name__)
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
@@ -47,8 +48,15 @@ class IndexDatabase:
     `refresh_seconds`, so every instance follows a rebuild made by another.
     """
 
-    def __init__(self, url: URL, lock_file: str | None = None, refresh_seconds: float = 1.0):
+    def __init__(
+        self,
+        url: URL,
+        lock_file: str | None = None,
+        refresh_seconds: float = 1.0,
+        search_language: str = DEFAULT_LANGUAGE,
+    ):
         self.url = url
+        self.search_language = search_language
         self.lock_file = lock_file
         self.refresh_seconds = refresh_seconds
         self.engine = _make_engine(url)
@@ -118,7 +126,10 @@ class IndexDatabase:
                 values = {key: value for key, value in rows}
             generation = values.get(_active_key())
             cached = (
-                IndexState(build_tables(int(generation)), int(values.get(_VERSION, 0)))
+                IndexState(
+                    build_tables(int(generation), self.search_language),
+                    int(values.get(_VERSION, 0)),
+                )
                 if generation
                 else None
             )
@@ -165,7 +176,7 @@ class IndexDatabase:
         with self.engine.begin() as conn:
             generation = int(_read_meta(conn, _NEXT) or 1)
             _write_meta(conn, _NEXT, str(generation + 1))
-        tables = build_tables(generation)
+        tables = build_tables(generation, self.search_language)
         with self.engine.begin() as conn:
             tables.metadata.drop_all(conn)  # leftovers of an interrupted build
             tables.metadata.create_all(conn)

@@ -23,9 +23,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from octavo.content.acl import NOT_LOGGED_IN
 from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
-from octavo.index import views
+from octavo.index import search_sql, views
 from octavo.index.files import readable_file
 from octavo.index.schema import Tables
+from octavo.index.search_query import SearchQuery
 from octavo.index.views import EntryQuery, Position
 
 
@@ -252,6 +253,52 @@ class Reader:
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, name)
         return {key: name for key, (_rank, name) in best.items()}
+
+    # -- full-text search --------------------------------------------------------------
+
+    def search(
+        self, query: SearchQuery, filters: EntryQuery, limit: int, offset: int = 0
+    ) -> list[Row[Any]]:
+        """Readable entries matching a search, best first, each with its score (`_score`)
+        and searchable text (`_search_body`, for a snippet)."""
+        built = self._search(query, filters, self._allowed())
+        if built is None:
+            return []
+        statement, score = built
+        ranked = search_sql.ranked(statement, score, self.tables)
+        return list(self.conn.execute(ranked.limit(limit).offset(offset)))
+
+    def search_unreadable(
+        self, query: SearchQuery, filters: EntryQuery, limit: int | None
+    ) -> list[Row[Any]]:
+        """Matching entries the viewer may not read, best first (shown as placeholders)."""
+        built = self._search(query, filters, not_(self._allowed()))
+        if built is None:
+            return []
+        statement, score = built
+        return list(
+            self.conn.execute(search_sql.ranked(statement, score, self.tables).limit(limit))
+        )
+
+    def search_count(self, query: SearchQuery, filters: EntryQuery, readable: bool = True) -> int:
+        """How many entries match a search: those the viewer may read, or (`readable`
+        False) those it may not."""
+        access = self._allowed() if readable else not_(self._allowed())
+        built = self._search(query, filters, access)
+        if built is None:
+            return 0
+        counted = built[0].with_only_columns(func.count(), maintain_column_froms=False)
+        return int(self.conn.execute(counted).scalar() or 0)
+
+    def _search(
+        self, query: SearchQuery, filters: EntryQuery, access: ColumnElement[bool]
+    ) -> tuple[Any, Any] | None:
+        if not query.runnable:
+            return None
+        dialect = self.conn.dialect.name
+        return search_sql.search_select(
+            self.tables, dialect, access, query, filters, self._row_values
+        )
 
     # -- categories and aliases --------------------------------------------------------
 

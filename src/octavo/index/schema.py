@@ -27,9 +27,12 @@ from sqlalchemy import (
 )
 
 from octavo.content import limits
+from octavo.index.search_language import DEFAULT as DEFAULT_LANGUAGE
+from octavo.index.search_schema import search_table
 
-SCHEMA_VERSION = 8  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows);
-# 8: entry_files and folders (who may fetch a private entry's images and files)
+SCHEMA_VERSION = 9  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows);
+# 8: entry_files and folders (who may fetch a private entry's images and files);
+# 9: search (full-text)
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key; content/limits.py
 #: checks every value before it reaches a column.
@@ -90,6 +93,9 @@ class Tables:
     images: Table
     entry_acl: Table
     entry_files: Table
+    search: Table
+    #: The stemming language of `search` (see octavo.index.search_language).
+    search_language: str
 
 
 def generation_prefix(generation: int) -> str:
@@ -97,15 +103,15 @@ def generation_prefix(generation: int) -> str:
     return f"o{SCHEMA_VERSION}g{generation}_"
 
 
-def build_tables(generation: int) -> Tables:
+def build_tables(generation: int, search_language: str = DEFAULT_LANGUAGE) -> Tables:
     """Describe (not create) the tables of one generation. Built once per generation
     (and schema version): readers re-read the live pointer every second, and a new
     description each time would also defeat SQLAlchemy's cache of compiled statements."""
-    return _describe(SCHEMA_VERSION, generation)
+    return _describe(SCHEMA_VERSION, generation, search_language)
 
 
 @functools.lru_cache(maxsize=16)
-def _describe(version: int, generation: int) -> Tables:
+def _describe(version: int, generation: int, search_language: str) -> Tables:
     prefix = f"o{version}g{generation}_"
     md = MetaData()
 
@@ -265,4 +271,6 @@ def _describe(version: int, generation: int) -> Tables:
         images,
         entry_acl,
         entry_files,
+        search_table(md, prefix, search_language),
+        search_language,
     )

@@ -26,6 +26,7 @@ from octavo.index.rows import (
     tag_rows,
 )
 from octavo.index.schema import Tables
+from octavo.index.search_writer import write_search
 
 _CHUNK = 500
 
@@ -126,6 +127,7 @@ class IndexWriter:
         if inserts:
             self.conn.execute(e.insert(), inserts)
         self._write_children([record for record, _ in records])
+        write_search(self.conn, self.t, [record for record, _ in records])
 
     def identities_unsettled(self) -> bool:
         """Whether the resolver must look at the whole site: some ID or UUID is held twice,
@@ -185,7 +187,7 @@ class IndexWriter:
 
     def _delete_entry_children(self, pks: Sequence[int]) -> None:
         for part in chunks(pks):
-            for table in (self.t.entry_tags, self.t.entry_acl, self.t.entry_files):
+            for table in (self.t.entry_tags, self.t.entry_acl, self.t.entry_files, self.t.search):
                 self.conn.execute(delete(table).where(table.c.entry_pk.in_(part)))
 
     def write_categories(self, records: Sequence[CategoryRecord]) -> None:

@@ -20,6 +20,7 @@ from octavo.index.accounts import Accounts
 from octavo.index.database import IndexDatabase, IndexUnavailable
 from octavo.index.keeper import IndexKeeper
 from octavo.index.scanner import Scanner
+from octavo.index.search_language import search_language
 from octavo.index.urls import DatabaseConfigError
 from octavo.markup.filters import first_paragraph, strip_html
 from octavo.sync.service import SyncService
@@ -101,7 +102,11 @@ class Octavo(flask.Flask):
             self.secret_key = self.site.secret_key
             if self.site.trusted_hosts:
                 self.config["TRUSTED_HOSTS"] = self.site.trusted_hosts
-            self.index = IndexDatabase(self.site.database_url, self.site.lock_file)
+            self.index = IndexDatabase(
+                self.site.database_url,
+                self.site.lock_file,
+                search_language=search_language(self.site.get("search_language")),
+            )
             self.sync = SyncService(
                 self.site.values,
                 self.site.root,

@@ -11,6 +11,7 @@ from octavo.web import urls
 from octavo.web.context import request_index
 from octavo.web.objects.category import Category
 from octavo.web.objects.entry import Entry, load_entry
+from octavo.web.objects.search import search
 from octavo.web.objects.view import get_view
 
 
@@ -43,6 +44,7 @@ def template_globals() -> dict[str, Any]:
         "get_view": get_view,
         "get_entry": get_entry,
         "get_template": get_template,
+        "search": search,
         "static": urls.static_url,
         "arrow": arrow,
     }

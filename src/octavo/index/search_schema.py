@@ -1,0 +1,83 @@
+"""The full-text search table of one index generation, and each database's index on it.
+
+One row per searchable entry (published or scheduled): its plain title, plain body
+(with `more`) and extra words (tags, summary). Results pages read their snippets
+from it. The text index itself is whatever the database offers:
+
+* SQLite: an FTS5 table with external content (this table), kept in sync by triggers;
+* PostgreSQL: a weighted ``tsvector`` column with a GIN index;
+* MariaDB/MySQL: ``FULLTEXT`` indexes on all the text and on the title alone.
+
+All of it is created and dropped with the generation's other tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, event
+from sqlalchemy.dialects.mysql import MEDIUMTEXT
+from sqlalchemy.dialects.postgresql import TSVECTOR
+
+from octavo.index.search_language import sqlite_tokenizer
+
+#: The text columns, in the order FTS5 and the ranking weights name them.
+TEXT_COLUMNS = ("title", "body", "extra")
+
+
+def fts_name(prefix: str) -> str:
+    """SQLite's FTS5 table for a generation."""
+    return f"{prefix}search_fts"
+
+
+def search_table(md: MetaData, prefix: str, language: str) -> Table:
+    """Describe the search table and attach the DDL of its text index."""
+    # MariaDB compares accent- and case-insensitively with this collation, so its
+    # FULLTEXT index folds accents as the other backends do.
+    text = Text().with_variant(MEDIUMTEXT(collation="utf8mb4_unicode_ci"), "mysql", "mariadb")
+    table = Table(
+        f"{prefix}search",
+        md,
+        Column("entry_pk", Integer, primary_key=True, autoincrement=False),
+        *(Column(name, text, nullable=False) for name in TEXT_COLUMNS),
+        Column("document", Text().with_variant(TSVECTOR(), "postgresql")),
+    )
+    for statement in _sqlite_ddl(prefix, language):
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    event.listen(
+        table,
+        "before_create",
+        DDL(f"DROP TABLE IF EXISTS {fts_name(prefix)}").execute_if(dialect="sqlite"),
+    )
+    event.listen(
+        table,
+        "after_create",
+        DDL(
+            f"CREATE INDEX {prefix}ix_search_document ON {prefix}search USING gin (document)"
+        ).execute_if(dialect="postgresql"),
+    )
+    event.listen(
+        table,
+        "after_create",
+        DDL(
+            f"ALTER TABLE {prefix}search "
+            f"ADD FULLTEXT INDEX {prefix}ix_search_all (title, body, extra), "
+            f"ADD FULLTEXT INDEX {prefix}ix_search_title (title)"
+        ).execute_if(dialect="mysql"),
+    )
+    return table
+
+
+def _sqlite_ddl(prefix: str, language: str) -> list[str]:
+    """The FTS5 table over the search table, and the triggers that keep it in step."""
+    fts, content = fts_name(prefix), f"{prefix}search"
+    columns = ", ".join(TEXT_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in TEXT_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in TEXT_COLUMNS)
+    insert = f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.entry_pk, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.entry_pk, {old});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{content}', "
+        f"content_rowid='entry_pk', tokenize='{sqlite_tokenizer(language)}')",
+        f"CREATE TRIGGER {prefix}search_ai AFTER INSERT ON {content} BEGIN {insert} END",
+        f"CREATE TRIGGER {prefix}search_ad AFTER DELETE ON {content} BEGIN {delete} END",
+        f"CREATE TRIGGER {prefix}search_au AFTER UPDATE ON {content} BEGIN {delete} {insert} END",
+    ]
