@@ -115,3 +115,16 @@ def test_reindex_check_is_a_release_gate(site):
     assert differs.stdout == "not in the index: late.md\n"
     assert "run `octavo reindex`" in differs.stderr
     assert run("reindex", "--check", "--fresh", cwd=site).returncode == 2
+
+
+def test_search_prints_what_an_anonymous_reader_finds(site):
+    assert run("reindex", "--quiet", cwd=site).returncode == 0
+    found = run("search", "river bridge", cwd=site)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines() == ["301\tblog/travel/river-at-dawn.md\tThe river at dawn"]
+    assert "1 of 1 matching entries" in found.stderr
+    private = run("search", "testing builds", cwd=site)
+    assert private.stdout == ""
+    admin = run("search", "--all", "testing builds", cwd=site)
+    assert admin.stdout.startswith("206\tblog/for-friends.md\t")
+    assert run("search", '"((NEAR*', cwd=site).returncode == 0

@@ -114,7 +114,9 @@ def views(tmp_path_factory: pytest.TempPathFactory) -> Site:
 @pytest.fixture(scope="session")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The example site, with its own configuration (Europe/Paris)."""
-    root, app = _served(tmp_path_factory, EXAMPLE_BLOG, "blog", timezone="Europe/Paris")
+    root, app = _served(
+        tmp_path_factory, EXAMPLE_BLOG, "blog", timezone="Europe/Paris", search_index="search"
+    )
     return Site(root, app)
 
 

@@ -185,3 +185,14 @@ def test_two_sites_in_one_process_keep_their_own_renders(blog: Site, fresh_site)
     second = re.findall(r"/_img/[^\"' ]+", other.text("/blog/travel/"))
     assert first and second
     assert not set(first) & set(second)
+
+
+def test_search_page(blog: Site) -> None:
+    page = blog.text("/search?q=river+bridge")
+    assert [int(i) for _, i in ENTRY_LINK.findall(page)] == [301]
+    assert "<mark>bridge</mark>" in page and "1 entry matches" in page
+    private = blog.text("/search?q=testing+builds")
+    assert ENTRY_LINK.findall(private) == [] and "early builds" not in private
+    assert "Some matching entries are private" in private
+    assert "No entry matches" in blog.text('/search?q="unbalanced+NEAR(')
+    assert 'name="q"' in blog.text("/")

@@ -1,4 +1,4 @@
-"""The ``octavo`` command: reindex, stamp, check, import feeds and serve a site."""
+"""The ``octavo`` command: reindex, stamp, check, search, import feeds and serve a site."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 from octavo.cli.images import register as register_image_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
+from octavo.cli.search import register as register_search_commands
 from octavo.cli.sync import register as register_sync_commands
 from octavo.cli.tokens import register as register_token_commands
 from octavo.content.problems import Problem
@@ -196,3 +197,4 @@ def serve(ctx: click.Context, host: str, port: int, debug: bool) -> None:
 register_image_commands(main)
 register_sync_commands(main)
 register_token_commands(main)
+register_search_commands(main)
