@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from unittest import mock
+
 from tests.auth.conftest import SECRET, login, make_auth_site
 from tests.web.conftest import Site, make_app
 
@@ -32,6 +35,24 @@ def test_force_https_makes_the_cookie_secure_and_links_https(tmp_path):
     reply = anon.get("/blog/2-secret-friends-picnic")
     assert reply.status_code == 302
     assert reply.headers["Location"] == "https://localhost/blog/2-secret-friends-picnic"
+
+
+def test_an_unchanged_session_cookie_is_resent_only_once_an_hour_old(site: Site):
+    """Flask re-signs a permanent session's cookie on every response; Octavo does once
+    the cookie is an hour old, so the expiry still slides for a returning reader."""
+    login(site, "test:alice")
+    assert "Set-Cookie" not in site.get("/blog/").headers
+    serializer = site.app.session_interface.get_signing_serializer(site.app)
+    assert serializer is not None
+    with mock.patch("time.time", return_value=time.time() - 3700):  # the cookie's clock
+        old = serializer.dumps({"me": "test:alice", "_permanent": True})
+    site.client.set_cookie("session", old)
+    response = site.get("/blog/2-secret-friends-picnic")
+    assert response.status_code == 200
+    fresh = site.client.get_cookie("session")
+    assert "Expires=" in response.headers["Set-Cookie"] and fresh is not None
+    assert fresh.value != old
+    assert serializer.loads(fresh.value) == {"me": "test:alice", "_permanent": True}
 
 
 def test_session_survives_a_restart_and_works_on_another_instance(site: Site, tmp_path):

@@ -17,7 +17,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, func, not_, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from octavo.content.acl import NOT_LOGGED_IN
@@ -73,17 +85,48 @@ def rule_allows(tables: Tables, held: frozenset[str]) -> ColumnElement[bool]:
     wanted = sorted(held)
     overridden = exists().where(
         later.c.entry_pk == acl.c.entry_pk,
-        later.c.principal.in_(wanted),
+        views.one_of(later.c.principal, wanted),
         later.c.position > acl.c.position,
     )
     return exists().where(
         and_(
             acl.c.entry_pk == e.c.pk,
             acl.c.allow.is_(True),
-            acl.c.principal.in_(wanted),
+            views.one_of(acl.c.principal, wanted),
             not_(overridden),
         )
     )
+
+
+# Statements are built once per generation, viewer kind and query shape, and run with
+# the request's values: building one (and its cache key) costs more than running it.
+
+
+@functools.lru_cache(maxsize=1024)
+def _listing_statement(
+    tables: Tables,
+    held: frozenset[str],
+    is_admin: bool,
+    readable: bool,
+    shape: EntryQuery,
+    limit: int | None,
+    reverse: bool,
+    row_values: bool,
+) -> Select[Any]:
+    access = readable_clause(tables, held, is_admin)
+    return views.select_entries(
+        tables, access if readable else not_(access), shape, limit, reverse, row_values
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _entry_statement(
+    tables: Tables, held: frozenset[str], is_admin: bool, by_pk: bool
+) -> Select[Any]:
+    e = tables.entries
+    key = e.c.pk if by_pk else e.c.entry_id
+    authorized = readable_clause(tables, held, is_admin).label("_authorized")
+    return select(e, authorized).where(key == bindparam("key", type_=key.type))
 
 
 ANONYMOUS = Viewer()
@@ -129,10 +172,9 @@ class Reader:
         """The entry with this ID (or primary key), any status, and whether it is readable."""
         if entry_id is not None and not storable_id(entry_id):
             return None
-        e = self.tables.entries
-        key = e.c.entry_id == entry_id if entry_id is not None else e.c.pk == pk
-        query = select(e, self._allowed().label("_authorized")).where(key)
-        row = self.conn.execute(query).first()
+        v = self.viewer
+        query = _entry_statement(self.tables, v.principals, v.is_admin, entry_id is None)
+        row = self.conn.execute(query, {"key": entry_id if entry_id is not None else pk}).first()
         return Found(row, bool(row._authorized)) if row is not None else None
 
     def visible_entry(self, entry_id: int) -> Row[Any] | None:
@@ -190,17 +232,27 @@ class Reader:
 
     def listing(self, q: EntryQuery, limit: int | None = None, reverse: bool = False) -> list[Any]:
         """A page of readable entries matching `q`, in its order (or reversed)."""
-        query = views.select_entries(
-            self.tables, self._allowed(), q, limit, reverse, self._row_values
-        )
-        return list(self.conn.execute(query))
+        return self._entries(q, limit, reverse, readable=True)
 
     def unreadable(self, q: EntryQuery, limit: int | None = None) -> list[Any]:
         """Matching entries the viewer may not read, in order (shown as placeholders)."""
-        query = views.select_entries(
-            self.tables, not_(self._allowed()), q, limit, row_values=self._row_values
+        return self._entries(q, limit, False, readable=False)
+
+    def _entries(
+        self, q: EntryQuery, limit: int | None, reverse: bool, readable: bool
+    ) -> list[Any]:
+        v = self.viewer
+        query = _listing_statement(
+            self.tables,
+            v.principals,
+            v.is_admin,
+            readable,
+            views.statement_shape(q),
+            limit,
+            reverse,
+            self._row_values,
         )
-        return list(self.conn.execute(query))
+        return list(self.conn.execute(query, views.query_values(q)))
 
     def has_unreadable(self, q: EntryQuery) -> bool:
         """Whether some matching entry exists that the viewer may not read."""

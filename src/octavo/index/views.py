@@ -16,10 +16,13 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Select,
     and_,
+    bindparam,
     exists,
     false,
+    literal,
     not_,
     or_,
     select,
@@ -89,6 +92,29 @@ class EntryQuery:
         return replace(self, bounds=(*self.bounds, *bounds))
 
 
+#: Where the bounds of a statement shape point (their values are supplied at execution).
+_ANYWHERE = Position(dt.datetime(2000, 1, 1), 0)
+
+
+def statement_shape(q: EntryQuery) -> EntryQuery:
+    """`q` without the values that change from one request to the next (its bounds'
+    positions; `now` takes no part in equality): one statement, built once, serves
+    every query of that shape with :func:`query_values`. Building a statement costs
+    more than running it."""
+    if not q.bounds:
+        return q
+    return replace(q, bounds=tuple(Bound(bound.kind, _ANYWHERE) for bound in q.bounds))
+
+
+def query_values(q: EntryQuery) -> dict[str, Any]:
+    """The parameter values of `q` for a statement built from its shape."""
+    values: dict[str, Any] = {"now": int(q.now)}
+    for number, bound in enumerate(q.bounds):
+        values[f"bound{number}_date"] = bound.position.local_date
+        values[f"bound{number}_id"] = bound.position.entry_id
+    return values
+
+
 #: Databases whose planners seek on a row-value comparison ``(local_date, entry_id) < (?, ?)``
 #: and estimate it well; MariaDB/MySQL range-scan only the expanded form.
 ROW_VALUE_DIALECTS = frozenset({"sqlite", "postgresql"})
@@ -120,9 +146,18 @@ def filter_clause(
         parts.append(and_(date >= start, date < end))
     if q.tags:
         parts.append(_tag_clause(tables, q.tags, q.tag_filter))
-    parts += [_bound_clause(date, entry_id, bound, row_values) for bound in q.bounds]
+    parts += [
+        _bound_clause(date, entry_id, bound, number, row_values)
+        for number, bound in enumerate(q.bounds)
+    ]
     parts += _attachment_clauses(tables, q)
     return and_(true(), *parts)
+
+
+def one_of(column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """``column IN (…)`` with one parameter per value: a list parameter is expanded
+    again at every execution, which costs more than the query itself."""
+    return column.in_([literal(value, column.type) for value in values])
 
 
 def category_clause(tables: Tables, category: str, recurse: bool) -> ColumnElement[bool]:
@@ -186,10 +221,11 @@ def _status_clause(tables: Tables, q: EntryQuery) -> ColumnElement[bool]:
     wanted = [int(Status.PUBLISHED), int(Status.SCHEDULED)]
     if q.statuses is StatusSet.WITH_ATTACHMENTS:
         wanted.append(int(Status.ATTACHMENT))
-    listed = e.c.status.in_(wanted)
+    listed = one_of(e.c.status, wanted)
     if q.future:
         return listed
-    return and_(listed, or_(e.c.status != int(Status.SCHEDULED), e.c.utc_timestamp <= int(q.now)))
+    now = bindparam("now", int(q.now), type_=BigInteger)
+    return and_(listed, or_(e.c.status != int(Status.SCHEDULED), e.c.utc_timestamp <= now))
 
 
 def _tag_clause(tables: Tables, tags: tuple[str, ...], how: str) -> ColumnElement[bool]:
@@ -208,14 +244,15 @@ def _tag_clause(tables: Tables, tags: tuple[str, ...], how: str) -> ColumnElemen
 
 
 def _bound_clause(
-    date_column: Any, id_column: Any, bound: Bound, row_values: bool
+    date_column: Any, id_column: Any, bound: Bound, number: int, row_values: bool
 ) -> ColumnElement[bool]:
     """A keyset bound on (local_date, entry_id), written so the planner seeks into the
     date indexes: as a row-value comparison where that is a range (SQLite, PostgreSQL;
     SQLite cannot range-scan the OR form with bound parameters, and PostgreSQL
     misestimates it and sorts), else expanded and led by a redundant bound on
-    local_date alone."""
-    date, entry_id = bound.position.local_date, bound.position.entry_id
+    local_date alone. Values are named parameters (see statement_shape)."""
+    date = bindparam(f"bound{number}_date", bound.position.local_date, type_=date_column.type)
+    entry_id = bindparam(f"bound{number}_id", bound.position.entry_id, type_=id_column.type)
     after = bound.kind in ("first", "after")
     inclusive = bound.kind in ("first", "last")
     if row_values:

@@ -36,6 +36,7 @@ from octavo.web.login_links import login_globals, register_unconfigured_login_ro
 from octavo.web.renditions import images_for, register_renditions
 from octavo.web.request import SiteRequest
 from octavo.web.routes import register_routes
+from octavo.web.sessions import SessionCookies
 from octavo.web.site_cache import VersionedCache
 from octavo.web.template_api import template_globals
 from octavo.web.template_lookup import BUILTIN_FOLDER, TemplateFinder
@@ -156,6 +157,7 @@ class Octavo(flask.Flask):
     def _make_authority(self) -> Authority | None:
         """Login machinery when the site configures it (Publ §9.1), else None."""
         settings = auth_settings(self.site.values, self.root_path, self.site.secret_configured)
+        self.session_interface = SessionCookies()
         self.config.update(
             SESSION_COOKIE_HTTPONLY=True,
             SESSION_COOKIE_SAMESITE="Lax",
