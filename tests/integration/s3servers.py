@@ -284,6 +284,10 @@ class TcpProxy:
                 continue
             upstream.settimeout(None)
             with self._lock:
+                if self.down:  # went down while this one connected: reset_all missed it
+                    _reset(downstream)
+                    _reset(upstream)
+                    continue
                 self._open.update((downstream, upstream))
             threading.Thread(
                 target=self._pump, args=(downstream, upstream, True), daemon=True

@@ -256,7 +256,9 @@ def _write_meta(conn: Connection, key: str, value: str) -> None:
 def _make_engine(url: URL) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    # How long a statement waits for another process's write lock (`?timeout=` in the URL).
+    waits = {} if "timeout" in url.query else {"timeout": 30}
+    engine = create_engine(url, connect_args=waits)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]

@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from octavo.index.lock import LockBusy
 from octavo.index.scanner import Scanner, ScanReport
 
@@ -21,14 +23,22 @@ LOG = logging.getLogger(__name__)
 COLD_BUILD_WAIT = 900.0
 #: How long each try of the start-up scan waits for another process's scan to end.
 _START_TRY = 1.0
+#: The longest pause between tries of a scan that keeps failing (the pause doubles).
+_RETRY_MAX = 60.0
 
 
 class IndexKeeper:
     """Runs scans off the request path and reports what they found."""
 
-    def __init__(self, scanner: Scanner, after_scan: Callable[[ScanReport], None] | None = None):
+    def __init__(
+        self,
+        scanner: Scanner,
+        after_scan: Callable[[ScanReport], None] | None = None,
+        retry_pause: float = 1.0,
+    ):
         self.scanner = scanner
         self.after_scan = after_scan
+        self.retry_pause = retry_pause
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._observer: Any = None
@@ -83,19 +93,36 @@ class IndexKeeper:
         started at the same time) is scanning, wait for it and scan after it, which then
         costs only the files that differ here."""
         while not self._stop.is_set():
-            try:
-                report = self.scan_now(wait=_START_TRY, quiet_busy=True)
-            except Exception:  # the database went away mid-scan: try again shortly
-                LOG.exception("the start-up scan failed; trying again")
-                self._stop.wait(_START_TRY)
-                continue
-            if report is not None:
+            if self._scan_retrying(wait=_START_TRY, quiet_busy=True) is not None:
                 self.verified.set()
                 return
 
+    def _scan_retrying(self, wait: float, quiet_busy: bool = False) -> ScanReport | None:
+        """One scan, tried again while it fails (the database gone, a disk error), the
+        pause doubling up to a minute: a background thread that let one error end it
+        would never scan again. None when another process holds the writer lock, or
+        when the keeper stopped."""
+        pause = self.retry_pause
+        while not self._stop.is_set():
+            try:
+                return self.scan_now(wait, quiet_busy)
+            except Exception as err:
+                reason = str(getattr(err, "orig", None) or err).strip().splitlines()[:1]
+                LOG.warning(
+                    "index scan failed (%s: %s); trying again in %.1f s",
+                    type(err).__name__,
+                    reason[0] if reason else "",
+                    pause,
+                    exc_info=not isinstance(err, DBAPIError),  # a bug: its traceback
+                )
+                if self._stop.wait(pause):
+                    break
+                pause = min(pause * 2, _RETRY_MAX)
+        return None
+
     def _every(self, interval: float) -> None:
         while not self._stop.wait(interval):
-            self.scan_now(wait=0.0)
+            self._scan_retrying(wait=0.0)
 
     def _watch(self, debounce: float) -> None:
         """Rescan shortly after files change, coalescing bursts (a git pull, an editor save)."""
@@ -116,7 +143,7 @@ class IndexKeeper:
                     return
                 self._stop.wait(debounce)
                 self._wake.clear()
-                self.scan_now(wait=30.0)
+                self._scan_retrying(wait=30.0)
 
         observer = Observer()
         observer.schedule(Handler(), self.scanner.root, recursive=True)
