@@ -38,7 +38,7 @@ from importlib import import_module
 from typing import Any
 
 #: Public names and the modules that define them, imported on first use: the
-#: renderer pulls in markdown-it and Pygments, which index-only commands never need.
+#: renderer pulls in Pygments and the HTML rewriter, which index-only commands never need.
 _EXPORTS = {
     "SECTIONS": "octavo.markup.entry",
     "EntryContext": "octavo.markup.context",

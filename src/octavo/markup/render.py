@@ -71,7 +71,7 @@ class Section:
 
 
 class Renderer:
-    """Walks markdown-it tokens and prints Publ's markup (args already have link defaults)."""
+    """Walks the parser's tokens and prints Publ's markup (args already have link defaults)."""
 
     def __init__(
         self,
