@@ -21,6 +21,7 @@ from werkzeug.local import LocalProxy
 
 from octavo.common.environment import from_environment
 from octavo.content.dates import resolve_timezone
+from octavo.content.version import parse_configured
 from octavo.images.settings import IMAGE_DEFAULTS
 from octavo.index.urls import database_url
 
@@ -70,6 +71,11 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     "index_write_back": False,
     # Scan (or build) the index when the app starts.
     "index_scan_on_start": True,
+    # A number that grows with each release of the content (a build number, a Unix time):
+    # an older release never writes over a shared index a newer one wrote (see
+    # docs/deploying.md). $OCTAVO_CONTENT_VERSION, else the content's git HEAD commit
+    # time, else its newest file time, when unset.
+    "content_version": None,
     # The scheme and host absolute links use instead of the request's Host header;
     # SITE_URL in the environment is used when this is unset.
     "site_url": None,
@@ -115,6 +121,7 @@ class SiteConfig:
     wait_time: float
     #: Seconds to keep trying an unreachable database at start-up.
     start_wait: float
+    content_version: float | None
     values: Mapping[str, Any]
 
     def get(self, key: str) -> Any:
@@ -197,6 +204,11 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         rescan_interval=float(values["index_rescan_interval"] or 0),
         wait_time=float(values["index_wait_time"] or 0),
         start_wait=float(values["database_start_wait"] or 0),
+        content_version=parse_configured(
+            os.environ.get("OCTAVO_CONTENT_VERSION")
+            if values["content_version"] is None
+            else values["content_version"]
+        ),
         values=values,
     )
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, select
 
+from octavo.content.entry import EntryText
 from octavo.content.identity import derived_id, derived_uuid
 from octavo.content.status import Status
 from octavo.index import scanner as scanner_module
@@ -347,8 +348,8 @@ def test_rebuild_switches_generations_atomically(index_db, content, write, monke
     seen_during_build: list[set[str]] = []
     real_scan = Scanner._scan
 
-    def observing_scan(self, tables):
-        report = real_scan(self, tables)
+    def observing_scan(self, tables, walk=None):
+        report = real_scan(self, tables, walk)
         # Readers still see the old generation while the new one is complete but not live.
         seen_during_build.append(set(entries_by_path(index_db)))
         return report
@@ -452,7 +453,8 @@ def test_private_entries_never_reach_anonymous_queries(index_db, content, write)
         assert not reader.entry(entry_id=2).authorized
         assert reader.visible_entry(2) is None
         assert reader.entries_at(["priv.md"]) == []
-        assert reader.entry_files() == [("pub.md", "")]
+        assert list(reader.entry_texts()) == [("pub.md", "", EntryText("x", ""))]
+        assert reader.entry_text(entries_by_path(index_db)["priv.md"].pk) is None
     with index_db.reading(SITE) as reader:
         assert reader.alias("/secret").entry_id == 2
         assert reader.entry(entry_id=2).authorized

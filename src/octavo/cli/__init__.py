@@ -72,9 +72,14 @@ def _report(report: ScanReport, quiet: bool) -> None:
     is_flag=True,
     help="Write nothing; exit 1 when the index does not match the files (a release gate).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write the index even when it holds newer content (an older release's rollback).",
+)
 @click.option("--quiet", "--quietly", "-q", is_flag=True, help="Print only problems.")
 @click.pass_context
-def reindex(ctx: click.Context, fresh: bool, check: bool, quiet: bool) -> None:
+def reindex(ctx: click.Context, fresh: bool, check: bool, force: bool, quiet: bool) -> None:
     """Bring the index up to date with the content folder (incrementally by default)."""
     if fresh and check:
         raise click.UsageError("--check and --fresh exclude each other")
@@ -83,10 +88,13 @@ def reindex(ctx: click.Context, fresh: bool, check: bool, quiet: bool) -> None:
         _check_index(ctx, app, quiet)
         return
     app.scanner.progress = ProgressLine("indexing", enabled=not quiet)
+    scan = app.scanner.rebuild if fresh else app.scanner.update
     try:
-        report = app.scanner.rebuild(LOCK_WAIT) if fresh else app.scanner.update(LOCK_WAIT)
+        report = scan(LOCK_WAIT, force=force)
     except LockBusy as err:
         raise click.ClickException(str(err)) from None
+    if report.refused:
+        raise click.ClickException(report.refused)
     _report(report, quiet)
 
 

@@ -40,9 +40,13 @@ class EntryText:
     more: str
 
 
+NO_TEXT = EntryText("", "")
+
+
 @dataclass
 class EntryRecord:
-    """Everything the index keeps about one entry file."""
+    """Everything the index keeps about one entry file, its text included (pages render
+    from the index, so any instance can serve any indexed entry)."""
 
     path: str
     category: str
@@ -69,8 +73,9 @@ class EntryRecord:
     references: list[str] = field(default_factory=list)
     headers: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    #: The payload (source markup), for what the index derives from it (full-text search).
-    text: EntryText = field(default_factory=lambda: EntryText("", ""))
+    #: The payload (source markup): the index keeps it (pages render from the index, never
+    #: from the file) and derives the full-text search from it.
+    text: EntryText = NO_TEXT
 
 
 def split_payload(payload: str) -> EntryText:

@@ -35,6 +35,9 @@ class FoundFile:
 class WalkResult:
     files: list[FoundFile]
     problems: list[Problem]
+    #: The newest modification time of the files and folders listed (a deletion or a
+    #: rename changes its folder's): the content version when nothing better is known.
+    newest_mtime_ns: int = 0
 
 
 def walk_content(root: str) -> WalkResult:
@@ -65,6 +68,7 @@ def walk_content(root: str) -> WalkResult:
             result.problems.append(Problem(reldir, message, severity=Severity.WARNING))
             continue
         seen[key] = reldir
+        result.newest_mtime_ns = max(result.newest_mtime_ns, info.st_mtime_ns)
         subdirs = []
         for entry in entries:
             relpath = f"{reldir}/{entry.name}" if reldir else entry.name
@@ -89,6 +93,7 @@ def walk_content(root: str) -> WalkResult:
                 result.problems.append(problem)
                 continue
             paths[normal] = relpath
+            result.newest_mtime_ns = max(result.newest_mtime_ns, stat.st_mtime_ns)
             result.files.append(
                 FoundFile(root, relpath, normal, kind, stat.st_size, stat.st_mtime_ns)
             )

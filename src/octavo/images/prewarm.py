@@ -119,18 +119,12 @@ def _content_refs(service: ImageService) -> Iterator[tuple[str, list[str], Image
     index = service.catalog.index
     if index is None:
         return
-    with index.reading(SITE) as reader:
-        rows = reader.entry_files() if reader else []
-    for file_path, category in rows:
-        full = service.catalog.full_path(file_path)
-        try:
-            with open(full or "", encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
-        except OSError:
-            continue
-        search_path = [os.path.dirname(file_path), category]
-        for ref in entry_refs(text, file_path.lower().endswith(".md")):
-            yield file_path, search_path, ref
+    with index.reading(SITE) as reader:  # the texts the pages render (not the files)
+        for file_path, category, text in reader.entry_texts() if reader else ():
+            search_path = [os.path.dirname(file_path), category]
+            is_markdown = file_path.lower().endswith(".md")
+            for ref in entry_refs(f"{text.body}\n\n{text.more}", is_markdown):
+                yield file_path, search_path, ref
 
 
 def _want_ref(

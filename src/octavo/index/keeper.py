@@ -71,6 +71,8 @@ class IndexKeeper:
             return None
         for problem in report.problems:
             LOG.warning("%s", problem)
+        if report.refused:
+            LOG.warning("%s", report.refused)
         if report.changed:
             LOG.info("%s", report.summary())
         if self.after_scan:

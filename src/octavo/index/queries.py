@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from octavo.content.acl import NOT_LOGGED_IN
+from octavo.content.entry import EntryText
 from octavo.content.identity import storable_id
 from octavo.content.status import VISIBLE
 from octavo.index import search_sql, views
@@ -177,6 +178,31 @@ class Reader:
         row = self.conn.execute(query, {"key": entry_id if entry_id is not None else pk}).first()
         return Found(row, bool(row._authorized)) if row is not None else None
 
+    def entry_text(self, pk: int) -> EntryText | None:
+        """An entry's body and more as its last good scan read them; None when the viewer
+        may not read it (or it is gone)."""
+        e, t = self.tables.entries, self.tables.entry_texts
+        query = (
+            select(t.c.body, t.c.more)
+            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+            .where(t.c.entry_pk == pk, self._allowed())
+        )
+        row = self.conn.execute(query).first()
+        return EntryText(row.body, row.more) if row is not None else None
+
+    def entry_texts(self) -> Iterator[tuple[str, str, EntryText]]:
+        """(file_path, category, text) of every readable entry, drafts included, streamed
+        (a job that looks through every entry's text, such as image prewarming)."""
+        e, t = self.tables.entries, self.tables.entry_texts
+        query = (
+            select(e.c.file_path, e.c.category, t.c.body, t.c.more)
+            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+            .where(self._allowed())
+            .order_by(e.c.file_path)
+        )
+        for row in self.conn.execution_options(yield_per=200).execute(query):
+            yield row.file_path, row.category, EntryText(row.body, row.more)
+
     def visible_entry(self, entry_id: int) -> Row[Any] | None:
         """The entry with this ID if it is visible (published, hidden…) and readable."""
         if not storable_id(entry_id):
@@ -203,12 +229,6 @@ class Reader:
         e = self.tables.entries
         query = select(e).where(e.c.entry_id.in_(wanted), self._allowed())
         return {row.entry_id: row for row in self.conn.execute(query)}
-
-    def entry_files(self) -> list[tuple[str, str]]:
-        """(file_path, category) of every readable entry, drafts included."""
-        e = self.tables.entries
-        query = select(e.c.file_path, e.c.category).where(self._allowed())
-        return [(row.file_path, row.category) for row in self.conn.execute(query)]
 
     def position(self, entry_id: int) -> Position | None:
         """Where an entry sits in date order, whatever its status or access: a view's

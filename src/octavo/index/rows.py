@@ -55,6 +55,15 @@ def entry_row(
     }
 
 
+def text_row(entry_pk: int, record: EntryRecord, digest: str) -> Row:
+    return {
+        "entry_pk": entry_pk,
+        "digest": digest,
+        "body": record.text.body,
+        "more": record.text.more,
+    }
+
+
 def tag_rows(entry_pk: int, entry_id: int, record: EntryRecord) -> list[Row]:
     return [
         {

@@ -23,8 +23,10 @@ from octavo.content.image_info import ImageRecord
 from octavo.content.parse import Record, parse_file
 from octavo.content.problems import ContentError, Problem, Severity
 from octavo.content.status import Status
-from octavo.content.walk import FoundFile, walk_content
+from octavo.content.version import content_version, origin
+from octavo.content.walk import FoundFile, WalkResult, walk_content
 from octavo.index.database import IndexDatabase, bump_version, refused_for_its_data
+from octavo.index.release import Release, may_write, record_release, recorded_release, refusal
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
 from octavo.index.stamping import apply_stamps, plan_stamps
@@ -48,12 +50,16 @@ class ScanReport:
     rebuilt: bool = False
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    #: Why nothing was written: the index holds newer content (octavo.index.release).
+    refused: str | None = None
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
+        if self.refused:
+            return self.refused
         kind = "built" if self.rebuilt else "scanned"
         return (
             f"index {kind} in {self.seconds:.2f}s: {self.added} added, {self.updated} updated, "
@@ -144,21 +150,29 @@ class Scanner:
         site_tz: dt.tzinfo,
         write_back: bool = False,
         progress: Progress | None = None,
+        content_version: float | None = None,
     ) -> None:
         self.db = db
         self.root = content_root
         self.site_tz = site_tz
         self.write_back = write_back
         self.progress = progress
+        #: Configured (octavo.content.version); else read from git or the files per scan.
+        self.content_version = content_version
 
-    def update(self, wait: float = 0.0) -> ScanReport:
-        """Scan incrementally, or build the index if there is none yet."""
+    def update(self, wait: float = 0.0, force: bool = False) -> ScanReport:
+        """Scan incrementally, or build the index if there is none yet; write nothing
+        when the index holds newer content than this folder, unless forced."""
         with self.db.writing(wait):
             self.db.forget_cached_pointer()
             tables = self.db.tables()
+            walk = walk_content(self.root)
+            refused = self._claim(walk, force or tables is None)
+            if refused:
+                return refused
             if tables is None:
-                return self._build()
-            return self._write_back(tables, self._scan(tables))
+                return self._build(walk)
+            return self._write_back(tables, self._scan(tables, walk))
 
     def verify(self) -> Difference:
         """Compare the files with the index without writing: a file whose size or mtime
@@ -195,14 +209,28 @@ class Scanner:
             rows = conn.execute(select(f.c.path, f.c.size, f.c.mtime_ns, f.c.digest)).all()
         return {path: (size, mtime_ns, hashed) for path, size, mtime_ns, hashed in rows}
 
-    def rebuild(self, wait: float = 0.0) -> ScanReport:
-        """Build a fresh index beside the live one, then switch to it."""
+    def rebuild(self, wait: float = 0.0, force: bool = False) -> ScanReport:
+        """Build a fresh index beside the live one, then switch to it (the same rule)."""
         with self.db.writing(wait):
-            return self._build()
+            walk = walk_content(self.root)
+            return self._claim(walk, force) or self._build(walk)
 
-    def _build(self) -> ScanReport:
+    def _claim(self, walk: WalkResult, force: bool) -> ScanReport | None:
+        """Apply the release rule (octavo.index.release; the caller holds the writer
+        lock): record this content as the index's, or say why it may not write."""
+        version = content_version(self.root, self.content_version, walk.newest_mtime_ns)
+        ours = Release(version, origin(self.root))
+        with self.db.engine.begin() as conn:
+            recorded = recorded_release(conn)
+            if recorded is not None and not force and not may_write(ours, recorded):
+                return ScanReport(unchanged=len(walk.files), refused=refusal(ours, recorded))
+            if recorded != ours:
+                record_release(conn, ours)
+        return None
+
+    def _build(self, walk: WalkResult) -> ScanReport:
         tables = self.db.create_generation()
-        report = self._scan(tables)
+        report = self._scan(tables, walk)
         report.rebuilt = True
         self.db.analyze(tables)
         self.db.activate(tables)
@@ -223,11 +251,11 @@ class Scanner:
             report.problems += self._scan(tables).problems
         return report
 
-    def _scan(self, tables: Tables) -> ScanReport:
+    def _scan(self, tables: Tables, walk: WalkResult | None = None) -> ScanReport:
         """Stream changed files into `tables` in one transaction, a few hundred at a time."""
         started = time.perf_counter()
         report = ScanReport()
-        walk = walk_content(self.root)
+        walk = walk or walk_content(self.root)
         report.problems += walk.problems
         known = self._known_files(tables)
         present = {found.relpath for found in walk.files}

@@ -25,18 +25,23 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects import mysql
 
 from octavo.content import limits
 from octavo.index.search_language import DEFAULT as DEFAULT_LANGUAGE
 from octavo.index.search_schema import search_table
 
-SCHEMA_VERSION = 9  # 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows);
-# 8: entry_files and folders (who may fetch a private entry's images and files);
-# 9: search (full-text)
+#: 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows); 8: entry_files
+#: and folders (who may fetch a private entry's images and files); 9: search (full-text);
+#: 10: entry_texts.
+SCHEMA_VERSION = 10
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key; content/limits.py
 #: checks every value before it reaches a column.
 PATH_LENGTH = limits.PATH
+
+#: An entry's text: MySQL's TEXT stops at 64 KiB, LONGTEXT at 4 GiB.
+LONG_TEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 
 #: Identities (login URLs, addresses) are keys of the tables below; long enough for real
 #: ones, short enough for a MySQL utf8mb4 key.
@@ -96,6 +101,7 @@ class Tables:
     search: Table
     #: The stemming language of `search` (see octavo.index.search_language).
     search_language: str
+    entry_texts: Table
 
 
 def generation_prefix(generation: int) -> str:
@@ -259,6 +265,18 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
         path_column("path", primary_key=True),
     )
     Index(f"{prefix}ix_entry_file_path", entry_files.c.path)
+    # Each entry's text as the scan read it (its headers are `entries.headers`): pages
+    # render from here, never from the content folder, so any instance can serve any
+    # indexed entry, and a file broken or gone since its last good scan keeps serving.
+    # Apart from `entries` so that listings do not carry every body along.
+    entry_texts = Table(
+        f"{prefix}entry_texts",
+        md,
+        Column("entry_pk", Integer, primary_key=True),
+        Column("digest", String(32), nullable=False),  # the file's, as in `entries`
+        Column("body", LONG_TEXT, nullable=False),
+        Column("more", LONG_TEXT, nullable=False),
+    )
     return Tables(
         prefix,
         md,
@@ -273,4 +291,5 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
         entry_files,
         search_table(md, prefix, search_language),
         search_language,
+        entry_texts,
     )

@@ -24,6 +24,7 @@ from octavo.index.rows import (
     file_rows,
     image_row,
     tag_rows,
+    text_row,
 )
 from octavo.index.schema import Tables
 from octavo.index.search_writer import write_search
@@ -107,8 +108,8 @@ class IndexWriter:
         existing: dict[str, IndexedEntry],
         identities: dict[str, tuple[Identity, bool]],
     ) -> None:
-        """Upsert changed entries (with their file digests), keeping each file's row key;
-        `identities` gives each its (identity, moved by the resolver)."""
+        """Upsert changed entries (with their file digests) and their texts, keeping each
+        file's row key; `identities` gives each its (identity, moved by the resolver)."""
         e = self.t.entries
         updates, inserts = [], []
         for record, digest in records:
@@ -126,7 +127,7 @@ class IndexWriter:
             self._delete_entry_children([u["b_pk"] for u in updates])
         if inserts:
             self.conn.execute(e.insert(), inserts)
-        self._write_children([record for record, _ in records])
+        self._write_children(records)
         write_search(self.conn, self.t, [record for record, _ in records])
 
     def identities_unsettled(self) -> bool:
@@ -167,27 +168,32 @@ class IndexWriter:
             [{"b_path": path, "b_id": entry_id} for path, ((entry_id, _), _) in changes.items()],
         )
 
-    def _write_children(self, records: Sequence[EntryRecord]) -> None:
-        """Each entry's tags, `Auth:` rows and referenced files, beside its row."""
+    def _write_children(self, records: Sequence[tuple[EntryRecord, str]]) -> None:
+        """Each entry's text, tags, `Auth:` rows and referenced files, beside its row
+        (same transaction)."""
         e = self.t.entries
-        related = [r for r in records if r.tags or r.auth or r.references]
-        if not related:
-            return
         keys: dict[str, tuple[int, int]] = {}
-        for part in chunks([r.path for r in related]):
+        for part in chunks([r.path for r, _ in records]):
             query = select(e.c.pk, e.c.entry_id, e.c.file_path).where(e.c.file_path.in_(part))
             keys.update((row.file_path, (row.pk, row.entry_id)) for row in self.conn.execute(query))
-        tags = [row for r in related for row in tag_rows(*keys[r.path], r)]
-        acl = [row for r in related for row in acl_table_rows(keys[r.path][0], r)]
-        files = [row for r in related for row in file_rows(keys[r.path][0], r)]
+        texts = [text_row(keys[r.path][0], r, digest) for r, digest in records]
+        tags = [row for r, _ in records for row in tag_rows(*keys[r.path], r)]
+        acl = [row for r, _ in records for row in acl_table_rows(keys[r.path][0], r)]
+        files = [row for r, _ in records for row in file_rows(keys[r.path][0], r)]
         t = self.t
-        for table, rows in ((t.entry_tags, tags), (t.entry_acl, acl), (t.entry_files, files)):
-            for part in chunks(rows, 5000):
+        for table, rows, size in (
+            (t.entry_texts, texts, _CHUNK),  # bodies are large: fewer per statement
+            (t.entry_tags, tags, 5000),
+            (t.entry_acl, acl, 5000),
+            (t.entry_files, files, 5000),
+        ):
+            for part in chunks(rows, size):
                 self.conn.execute(table.insert(), list(part))
 
     def _delete_entry_children(self, pks: Sequence[int]) -> None:
+        t = self.t
         for part in chunks(pks):
-            for table in (self.t.entry_tags, self.t.entry_acl, self.t.entry_files, self.t.search):
+            for table in (t.entry_tags, t.entry_acl, t.entry_files, t.search, t.entry_texts):
                 self.conn.execute(delete(table).where(table.c.entry_pk.in_(part)))
 
     def write_categories(self, records: Sequence[CategoryRecord]) -> None:

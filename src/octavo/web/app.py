@@ -134,6 +134,7 @@ class Octavo(flask.Flask):
             self.site.content_folder,
             self.site.timezone,
             write_back=self.site.write_back,
+            content_version=self.site.content_version,
         )
         self.keeper = IndexKeeper(self.scanner)
         if not _index_startup_deferred:

@@ -11,12 +11,11 @@ import arrow
 import flask
 from markupsafe import Markup
 
-from octavo.content.entry import EntryText
+from octavo.content.entry import NO_TEXT, EntryText
 from octavo.content.status import Status
 from octavo.images.cards import card_image_tags, card_images
 from octavo.web import markup_bridge, urls
 from octavo.web.context import RequestIndex, request_index
-from octavo.web.entry_text import load_entry_text
 from octavo.web.objects.proxy import CallableProxy, TrueCallableProxy, constant
 from octavo.web.renditions import images_for
 
@@ -156,8 +155,9 @@ class Entry:
     # -- rendered text -----------------------------------------------------------------
 
     def _text(self) -> EntryText:
-        site = flask.current_app.site  # type: ignore[attr-defined]
-        return load_entry_text(site.content_folder, self._row.file_path, self._row.digest)
+        """The text the index holds (never the file: another instance, a newer release
+        or a broken edit may have left the disk different from what is indexed)."""
+        return request_index().reader.entry_text(self._row.pk) or NO_TEXT
 
     @property
     def _is_markdown(self) -> bool:
