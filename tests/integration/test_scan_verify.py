@@ -38,11 +38,16 @@ def test_a_fresh_checkout_of_the_same_files_matches_and_nothing_is_written(
     with index_db.engine.connect() as conn:
         before = conn.execute(select(tables.files).order_by(tables.files.c.path)).all()
     checked_out_again(content)
-    result = scanner(index_db, content).verify()
+    fresh = scanner(index_db, content)
+    result = fresh.verify()
     assert result.matches and result.lines() == [] and result.checked == 3
+    report = fresh.update()  # the files it found byte-identical are not read again
+    assert (report.unchanged, report.changed) == (3, False)
     with index_db.engine.connect() as conn:
         after = conn.execute(select(tables.files).order_by(tables.files.c.path)).all()
-    assert after == before  # verify wrote nothing, not even the new mtimes
+    assert after == before  # nothing written, not even this checkout's mtimes
+    write("a.md", "Title: A\nEntry-ID: 1\n\nalpha, edited here\n")
+    assert fresh.update().updated == 1  # an edit after the check is still seen
 
 
 def test_added_changed_and_removed_files_are_named(index_db, content, write):

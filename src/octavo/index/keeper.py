@@ -91,9 +91,17 @@ class IndexKeeper:
         self._threads.append(thread)
 
     def _scan_until_done(self) -> None:
-        """The start-up scan: when another process (a worker beside this one, an instance
+        """The start-up check: when the files match the index (bytes, not mtimes: a fresh
+        checkout of the deployed release), nothing is written and the instance is ready.
+        Otherwise scan; when another process (a worker beside this one, an instance
         started at the same time) is scanning, wait for it and scan after it, which then
         costs only the files that differ here."""
+        try:
+            if self.scanner.verify().matches:
+                self.verified.set()
+                return
+        except Exception:  # the database went away: the scans below try again
+            LOG.exception("the start-up check failed; scanning instead")
         while not self._stop.is_set():
             if self._scan_retrying(wait=_START_TRY, quiet_busy=True) is not None:
                 self.verified.set()

@@ -159,6 +159,11 @@ class Scanner:
         self.progress = progress
         #: Configured (octavo.content.version); else read from git or the files per scan.
         self.content_version = content_version
+        #: Files whose size or mtime differ from the index's record but whose bytes were
+        #: found equal (a fresh checkout: this machine's mtimes), by path: (size, mtime,
+        #: digest). Later scans skip them while all three still hold, so instances with
+        #: their own mtimes neither hash every file again nor rewrite each other's rows.
+        self._same_bytes: dict[str, tuple[int, int, str]] = {}
 
     def update(self, wait: float = 0.0, force: bool = False) -> ScanReport:
         """Scan incrementally, or build the index if there is none yet; write nothing
@@ -189,7 +194,7 @@ class Scanner:
         result = Difference(removed=[path for path in known if path not in present])
         result.problems += walk.problems
         result.checked = len(walk.files)
-        candidates = _stat_changed(walk.files, known)
+        candidates = _stat_changed(walk.files, known, self._same_bytes)
         known_digests = {path: value[2] for path, value in known.items()}
         for start in range(0, len(candidates), _PART):
             reads, problems = _read_part(
@@ -197,7 +202,10 @@ class Scanner:
             )
             result.problems += problems
             for read in reads:
-                if read.record is not None:
+                if read.record is None:
+                    found = read.found
+                    self._same_bytes[found.relpath] = (found.size, found.mtime_ns, read.digest)
+                else:
                     path = read.found.relpath
                     (result.changed if path in known else result.added).append(path)
         return result
@@ -260,7 +268,7 @@ class Scanner:
         known = self._known_files(tables)
         present = {found.relpath for found in walk.files}
         removed = [path for path in known if path not in present]
-        candidates = _stat_changed(walk.files, known)
+        candidates = _stat_changed(walk.files, known, self._same_bytes)
         report.unchanged = len(walk.files) - len(candidates)
         report.removed = len(removed)
         if candidates or removed:
@@ -327,14 +335,21 @@ class Scanner:
 
 
 def _stat_changed(
-    files: list[FoundFile], known: dict[str, tuple[int, int, str]]
+    files: list[FoundFile],
+    known: dict[str, tuple[int, int, str]],
+    same_bytes: dict[str, tuple[int, int, str]],
 ) -> list[FoundFile]:
-    """Files whose size or mtime differ from the index's record of them (or that it lacks)."""
-    return [
-        found
-        for found in files
-        if known.get(found.relpath, (None, None))[:2] != (found.size, found.mtime_ns)
-    ]
+    """Files whose size or mtime differ from the index's record of them (or that it lacks),
+    except those this process found byte-identical to it at their current size and mtime."""
+    changed = []
+    for found in files:
+        indexed = known.get(found.relpath)
+        stat = (found.size, found.mtime_ns)
+        if indexed is None or (
+            indexed[:2] != stat and same_bytes.get(found.relpath) != (*stat, indexed[2])
+        ):
+            changed.append(found)
+    return changed
 
 
 def store_isolated(
