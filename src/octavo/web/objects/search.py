@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from octavo.index.search_language import NONE as NO_STEMMING
-from octavo.index.search_query import SearchQuery, parse_query
+from octavo.index.search_query import SearchQuery, Term, parse_query
 from octavo.index.views import EntryQuery
 from octavo.web.context import request_index
 from octavo.web.objects.entry import Entry
@@ -42,14 +42,18 @@ class SearchNotEnabled(RuntimeError):
 class SearchEntry(Entry):
     """An entry found by a search: an Entry with the excerpt that matched."""
 
-    def __init__(self, row: Any, authorized: bool, snippet: Markup) -> None:
+    def __init__(self, row: Any, authorized: bool, terms: tuple[Term, ...], stemming: bool):
         super().__init__(row, authorized)
-        self._snippet = snippet
+        self._terms = terms
+        self._stemming = stemming
 
-    @property
+    @cached_property
     def snippet(self) -> Markup:
-        """The matching stretch of the entry's text, escaped, matches in ``<mark>``."""
-        return self._snippet if self.authorized else Markup("")
+        """The matching stretch of the entry's text, escaped, matches in ``<mark>``
+        (made only when a template shows it)."""
+        if not self.authorized:
+            return Markup("")
+        return make_snippet(self._row._search_body, self._terms, self._stemming)
 
 
 class SearchResults:
@@ -91,8 +95,7 @@ class SearchResults:
 
     def _entry(self, row: Any, authorized: bool = True) -> SearchEntry:
         stemming = self._index.app.index.search_language != NO_STEMMING
-        snippet = make_snippet(row._search_body, self._parsed.words, stemming)
-        return SearchEntry(row, authorized, snippet if authorized else Markup(""))
+        return SearchEntry(row, authorized, self._parsed.words, stemming)
 
     @cached_property
     def _page(self) -> list[SearchEntry]:
@@ -115,7 +118,7 @@ class SearchResults:
         limit = self.count if allowance is True else min(int(allowance), self.count)
         rows = self._index.reader.search_unreadable(self._parsed, self._filters, limit)
         note_hidden(bool(rows))
-        hidden = [SearchEntry(row, False, Markup("")) for row in rows]
+        hidden = [self._entry(row, authorized=False) for row in rows]
         merged = sorted([*self._page, *hidden], key=lambda e: -e._row._score)
         return merged[: self.count]
 
