@@ -129,7 +129,13 @@ def clear_publ(corpus: Corpus) -> None:
 
 
 def cold_reindex(
-    octavo: OctavoEnv, publ: PublEnv, apps: dict[str, Path], corpus: Corpus, logs: Path, repeat: int
+    octavo: OctavoEnv,
+    publ: PublEnv,
+    apps: dict[str, Path],
+    corpus: Corpus,
+    logs: Path,
+    repeat: int,
+    with_publ: bool,
 ) -> dict[str, list[RunResult]]:
     runs: dict[str, list[RunResult]] = {}
 
@@ -149,6 +155,8 @@ def cold_reindex(
             # Alternate who goes first; the last round ends "with" (the queries need it).
             for label, cmd in order if (repeat - 1 - round_) % 2 == 0 else reversed(order):
                 measure(f"octavo-{backend}-{label}-search", cmd, octavo.env())
+    if not with_publ:
+        return runs
     # Publ at last, once each (about a minute or more per run at 10k); the search one
     # stays built for the query benchmark.
     clear_publ(corpus)
@@ -191,6 +199,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per query, Octavo")
     parser.add_argument("--publ-requests", type=int, default=50, help="per query, Publ")
     parser.add_argument("--repeat", type=int, default=2, help="cold reindex rounds (Octavo)")
+    parser.add_argument(
+        "--keep-publ-index",
+        action="store_true",
+        help="reuse Publ's index and Whoosh folder from an earlier run (no Publ reindex)",
+    )
     args = parser.parse_args()
     publ = ensure_publ_env()
     octavo = find_octavo()
@@ -202,8 +215,15 @@ def main() -> None:
     apps = write_apps(corpus, args.pg_url)
 
     print("cold reindex…", file=sys.stderr)
-    runs = cold_reindex(octavo, publ, apps, corpus, logs, args.repeat)
-    walls = {label: statistics.median(r.wall_s for r in results) for label, results in runs.items()}
+    with_publ = not args.keep_publ_index or not (corpus.root / "publ-whoosh").exists()
+    runs = cold_reindex(octavo, publ, apps, corpus, logs, args.repeat, with_publ)
+    walls = {
+        label: (
+            statistics.median(r.wall_s for r in results),
+            statistics.median(r.cpu_s for r in results),
+        )
+        for label, results in runs.items()
+    }
 
     print("queries…", file=sys.stderr)
     queries = [arg for q in QUERIES.values() for arg in ("--query", q)]
@@ -240,7 +260,7 @@ def main() -> None:
 def render(
     args: argparse.Namespace,
     corpus: Corpus,
-    walls: dict[str, float],
+    walls: dict[str, tuple[float, float]],
     served: dict[str, Any],
     recall: dict[str, Any],
 ) -> str:
@@ -248,16 +268,21 @@ def render(
         f"# Search benchmark: {corpus.info['entry_files']} entries "
         f"({corpus.visible_entries} visible), seed {args.seed}",
         "",
-        "## Cold reindex (median wall time, whole command)",
+        "## Cold reindex (medians of the whole command: wall time, and CPU time of the",
+        "process tree; PostgreSQL's own CPU is not in it)",
         "",
-        "| engine | without search | with search | search adds |",
-        "|---|---|---|---|",
+        "| engine | without search | with search | search adds (wall) | (CPU) |",
+        "|---|---|---|---|---|",
     ]
     for engine in ("octavo-sqlite", "octavo-postgresql", "publ"):
         without, with_ = walls.get(f"{engine}-without-search"), walls.get(f"{engine}-with-search")
         if without and with_:
-            added = 100 * (with_ / without - 1)
-            lines.append(f"| {engine} | {without:.1f} s | {with_:.1f} s | {added:+.0f}% |")
+            wall = 100 * (with_[0] / without[0] - 1)
+            cpu = 100 * (with_[1] / without[1] - 1)
+            lines.append(
+                f"| {engine} | {without[0]:.1f} s (CPU {without[1]:.1f} s) | {with_[0]:.1f} s "
+                f"(CPU {with_[1]:.1f} s) | {wall:+.0f}% | {cpu:+.0f}% |"
+            )
     lines += [
         "",
         "## Search page throughput (requests/s, one process, one at a time)",

@@ -27,6 +27,7 @@ from sqlalchemy.types import JSON
 from octavo import Octavo
 from octavo.index.database import IndexDatabase
 from octavo.index.schema import Tables
+from octavo.index.search_writer import insert_search_rows
 
 PLAN_ENTRIES = 30_000
 CATEGORIES = [  # (path, weight): the shape of the benchmark corpus
@@ -59,9 +60,12 @@ TEMPLATES = {
 }
 
 
-def fill_index(db: IndexDatabase, entries: int, seed: int = 17) -> dict[str, Any]:
-    """A live index generation of `entries` entries, written straight into the tables;
-    returns facts the page list needs (IDs to start pages at, an entry to show)."""
+def fill_index(
+    db: IndexDatabase, entries: int, seed: int = 17, searchable: bool = False
+) -> dict[str, Any]:
+    """A live index generation of `entries` entries, written straight into the tables
+    (with `searchable`, their search rows too); returns facts the page list needs (IDs
+    to start pages at, an entry to show)."""
     rng = random.Random(seed)
     with db.writing(wait=10):
         tables = db.create_generation()
@@ -91,6 +95,10 @@ def fill_index(db: IndexDatabase, entries: int, seed: int = 17) -> dict[str, Any
                 conn.execute(tables.entries.insert(), rows[part : part + 5000])
             for part in range(0, len(tags), 5000):
                 conn.execute(tables.entry_tags.insert(), tags[part : part + 5000])
+            if searchable:
+                texts = [_search_text(rng, row["pk"]) for row in rows]
+                for part in range(0, len(texts), 5000):
+                    insert_search_rows(conn, tables, texts[part : part + 5000])
         db.analyze(tables)
         db.activate(tables)
     listed = sorted(
@@ -130,6 +138,15 @@ def _entry_row(
         if column.name not in row and not column.nullable:
             row[column.name] = _placeholder(column.type)
     return row
+
+
+def _search_text(rng: random.Random, pk: int) -> dict[str, Any]:
+    """Twenty words of a 2,000-word vocabulary (each word in about 1% of the entries),
+    and a rare word in one entry of 600."""
+    words = [f"w{rng.randrange(2000)}" for _ in range(20)]
+    if rng.random() < 1 / 600:
+        words.append("zymurgy")
+    return {"entry_pk": pk, "title": f"Entry {pk}", "body": " ".join(words), "extra": ""}
 
 
 def _placeholder(kind: Any) -> Any:
@@ -269,15 +286,13 @@ def _walk(node: Any, children: str | None) -> Iterator[dict[str, Any]]:
 # -- the test --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def planned_site(index_db: IndexDatabase, tmp_path: Path) -> tuple[Octavo, dict[str, Any]]:
-    facts = fill_index(index_db, PLAN_ENTRIES)
+def served(index_db: IndexDatabase, tmp_path: Path, **config: Any) -> Octavo:
     (tmp_path / "content").mkdir()
     templates = tmp_path / "templates"
     templates.mkdir()
     for name, text in TEMPLATES.items():
         (templates / name).write_text(text, encoding="utf-8")
-    app = Octavo(
+    return Octavo(
         "plans",
         {
             "content_folder": str(tmp_path / "content"),
@@ -287,10 +302,16 @@ def planned_site(index_db: IndexDatabase, tmp_path: Path) -> tuple[Octavo, dict[
             "index_scan_on_start": False,
             "index_enable_watchdog": False,
             "index_rescan_interval": 0,
+            **config,
         },
         root_path=str(tmp_path),
     )
-    return app, facts
+
+
+@pytest.fixture
+def planned_site(index_db: IndexDatabase, tmp_path: Path) -> tuple[Octavo, dict[str, Any]]:
+    facts = fill_index(index_db, PLAN_ENTRIES)
+    return served(index_db, tmp_path), facts
 
 
 def page_paths(facts: dict[str, Any]) -> list[str]:
@@ -319,23 +340,90 @@ def test_every_page_query_walks_an_index_range(
     planned_site: tuple[Octavo, dict[str, Any]],
 ) -> None:
     app, facts = planned_site
+    statements = requested(app, page_paths(facts))
+    problems = judged(app, statements, plan_problems)
+    assert problems == {}, "\n\n".join(f"{sql}\n  -> {found}" for sql, found in problems.items())
+
+
+#: Search pages: relevance order sorts the matches (however few), so a search statement
+#: is judged by another rule: the match goes through the text index, and neither the
+#: entries nor the search table is read whole.
+SEARCHES = [
+    "q=w17",
+    "q=w17+w18",
+    "q=%22w17+w18%22",
+    "q=zymur*",
+    "q=w17+-w18",
+    "q=w17+tag:tag7",
+    "q=w17+category:blog",
+    "q=w17&page=2",
+]
+
+
+def test_search_queries_go_through_the_text_index(index_db: IndexDatabase, tmp_path: Path) -> None:
+    fill_index(index_db, PLAN_ENTRIES, searchable=True)
+    app = served(index_db, tmp_path, search_index="on")
+    (tmp_path / "templates" / "search.html").write_text(
+        "{% set r = search(request.args.q, count=10, page=request.args.page or 1) %}"
+        "{% for e in r %}{{ e.id }} {{ e.snippet }}\n{% endfor %}"
+        "{{ r.total }} {{ r.has_unauthorized }} {{ r.next.link() if r.next }}",
+        encoding="utf-8",
+    )
+    statements = requested(app, [f"/search?{query}" for query in SEARCHES])
+    searches = [(s, p) for s, p in statements if "_search" in s]
+    assert len(searches) >= 3 * len(SEARCHES)
+    problems = judged(app, searches, search_plan_problems)
+    assert problems == {}, "\n\n".join(f"{sql}\n  -> {found}" for sql, found in problems.items())
+
+
+def search_plan_problems(conn: Any, dialect: str, statement: str, params: Any) -> list[str]:
+    if dialect == "sqlite":
+        details = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+        problems = [d for d in details if re.fullmatch(r"SCAN \S+", d)]
+        if not any("VIRTUAL TABLE INDEX" in d and "_search_fts" in d for d in details):
+            problems.append(f"no FTS5 match: {details}")
+        return problems
+    if dialect == "postgresql":
+        found = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, params).scalar()
+        plan = found if isinstance(found, list) else json.loads(found)
+        nodes = list(_walk(plan[0]["Plan"], "Plans"))
+        problems = [
+            f"Seq Scan on {n.get('Relation Name')}" for n in nodes if n["Node Type"] == "Seq Scan"
+        ]
+        if not any(str(n.get("Index Name", "")).endswith("ix_search_document") for n in nodes):
+            problems.append(f"no GIN index scan: {[n['Node Type'] for n in nodes]}")
+        return problems
+    # The tabular form: MariaDB's JSON plan quotes a phrase's `"` in conditions unescaped.
+    rows = [r._mapping for r in conn.exec_driver_sql("EXPLAIN " + statement, params)]
+    problems = [f"full scan of {r['table']}" for r in rows if r["type"] == "ALL"]
+    if not any(r["type"] == "fulltext" for r in rows):
+        problems.append(f"no FULLTEXT match: {[dict(r) for r in rows]}")
+    return problems
+
+
+def requested(app: Octavo, paths: list[str]) -> list[tuple[str, Any]]:
+    """Every statement the pages issue (each page fetched once before, so what is cached
+    per index version is not counted)."""
     client = app.test_client()
-    paths = page_paths(facts)
-    for path in paths:  # the first request also loads what is cached per index version
+    for path in paths:
         assert client.get(path).status_code == 200, path
     with recorded(app) as statements:
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
     assert len(statements) >= 2 * len(paths)
+    return statements
+
+
+def judged(app: Octavo, statements: list[tuple[str, Any]], rule: Any) -> dict[str, list[str]]:
     dialect = app.index.engine.dialect.name
     problems = {}
     with app.index.engine.connect() as conn:
         for statement, params in dict.fromkeys((s, _frozen(p)) for s, p in statements):
-            found = plan_problems(conn, dialect, statement, _thawed(params))
+            found = rule(conn, dialect, statement, _thawed(params))
             if found:
                 problems[_short(statement)] = found
-    assert problems == {}, "\n\n".join(f"{sql}\n  -> {found}" for sql, found in problems.items())
+    return problems
 
 
 def _short(statement: str) -> str:

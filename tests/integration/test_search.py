@@ -76,6 +76,20 @@ SITE = {
 
         Penguins from the future.
         """,
+    "blog/walrus-body.md": """\
+        Title: Seaside
+        Entry-ID: 10
+        Date: 2020-08-01
+
+        Walrus walrus walrus, the walrus and the walrus family: walrus all day.
+        """,
+    "blog/walrus-title.md": """\
+        Title: The walrus
+        Entry-ID: 11
+        Date: 2020-07-01
+
+        A large animal of the Arctic, seen once.
+        """,
     "blog/html.html": """\
         Title: HTML entry
         Entry-ID: 8
@@ -106,6 +120,10 @@ def test_words_are_all_required_and_title_matches_rank_first(site):
     assert found(site, "penguins") == [1, 2]
     assert found(site, "penguins gardens") == [2]
     assert found(site, "PENGUINS colony") == [1]
+
+
+def test_a_title_match_outranks_many_matches_in_the_text(site):
+    assert found(site, "walrus") == [11, 10]
 
 
 def test_phrases_prefixes_and_exclusions(site):

@@ -20,6 +20,7 @@ from octavo.index.lock import writer_lock
 from octavo.index.queries import Reader, Viewer
 from octavo.index.schema import Tables, build_tables, meta_table
 from octavo.index.search_language import DEFAULT as DEFAULT_LANGUAGE
+from octavo.index.search_schema import deferred_index_ddl
 
 LOG = logging.getLogger(__name__)
 _GENERATION_TABLE = re.compile(r"^o(\d+)g(\d+)_")
@@ -183,7 +184,12 @@ class IndexDatabase:
         return tables
 
     def analyze(self, tables: Tables) -> None:
-        """Refresh the planner's statistics, so listings pick the index that stops earliest."""
+        """Finish a built generation: build the indexes made once its rows are in (the
+        search text index), then refresh the planner's statistics, so listings pick the
+        index that stops earliest."""
+        with self.engine.begin() as conn:
+            for statement in deferred_index_ddl(tables, self.engine.dialect.name):
+                conn.exec_driver_sql(statement)
         with self.engine.begin() as conn:
             if self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("ANALYZE")

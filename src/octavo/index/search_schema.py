@@ -5,7 +5,8 @@ One row per searchable entry (published or scheduled): its plain title, plain bo
 from it. The text index itself is whatever the database offers:
 
 * SQLite: an FTS5 table with external content (this table), kept in sync by triggers;
-* PostgreSQL: a weighted ``tsvector`` column with a GIN index;
+* PostgreSQL: a weighted ``tsvector`` column with a GIN index (built when a
+  generation's rows are in, see :func:`deferred_index_ddl`);
 * MariaDB/MySQL: ``FULLTEXT`` indexes on all the text and on the title alone.
 
 All of it is created and dropped with the generation's other tables.
@@ -13,11 +14,16 @@ All of it is created and dropped with the generation's other tables.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, event
 from sqlalchemy.dialects.mysql import MEDIUMTEXT
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from octavo.index.search_language import sqlite_tokenizer
+
+if TYPE_CHECKING:
+    from octavo.index.schema import Tables
 
 #: The text columns, in the order FTS5 and the ranking weights name them.
 TEXT_COLUMNS = ("title", "body", "extra")
@@ -51,19 +57,24 @@ def search_table(md: MetaData, prefix: str, language: str) -> Table:
         table,
         "after_create",
         DDL(
-            f"CREATE INDEX {prefix}ix_search_document ON {prefix}search USING gin (document)"
-        ).execute_if(dialect="postgresql"),
-    )
-    event.listen(
-        table,
-        "after_create",
-        DDL(
             f"ALTER TABLE {prefix}search "
             f"ADD FULLTEXT INDEX {prefix}ix_search_all (title, body, extra), "
             f"ADD FULLTEXT INDEX {prefix}ix_search_title (title)"
         ).execute_if(dialect="mysql"),
     )
     return table
+
+
+def deferred_index_ddl(tables: Tables, dialect: str) -> list[str]:
+    """Text indexes built once a generation's rows are in (several times faster than
+    growing them row by row): PostgreSQL's GIN index. Idempotent."""
+    if dialect != "postgresql":
+        return []
+    prefix = tables.prefix
+    return [
+        f"CREATE INDEX IF NOT EXISTS {prefix}ix_search_document "
+        f"ON {prefix}search USING gin (document)"
+    ]
 
 
 def _sqlite_ddl(prefix: str, language: str) -> list[str]:

@@ -38,18 +38,25 @@ def search_row(entry_pk: int, record: EntryRecord) -> Row:
 def write_search(conn: Connection, tables: Tables, records: Sequence[EntryRecord]) -> None:
     """Insert the search rows of these entries (their old rows are already deleted)."""
     wanted = [r for r in records if r.status in SEARCHED]
-    e, s = tables.entries, tables.search
+    e = tables.entries
     for start in range(0, len(wanted), _CHUNK):
         part = wanted[start : start + _CHUNK]
         query = select(e.c.file_path, e.c.pk).where(e.c.file_path.in_([r.path for r in part]))
         pks = {path: pk for path, pk in conn.execute(query)}
-        rows = [search_row(pks[r.path], r) for r in part if r.path in pks]
-        if not rows:
-            continue
-        if conn.dialect.name == "postgresql":
-            conn.execute(s.insert().values(document=_weighted_document(tables)), _folded(rows))
-        else:
-            conn.execute(s.insert(), rows)
+        insert_search_rows(
+            conn, tables, [search_row(pks[r.path], r) for r in part if r.path in pks]
+        )
+
+
+def insert_search_rows(conn: Connection, tables: Tables, rows: list[Row]) -> None:
+    """Insert rows made by :func:`search_row` (PostgreSQL computes each one's tsvector)."""
+    if not rows:
+        return
+    s = tables.search
+    if conn.dialect.name == "postgresql":
+        conn.execute(s.insert().values(document=_weighted_document(tables)), _folded(rows))
+    else:
+        conn.execute(s.insert(), rows)
 
 
 def _weighted_document(tables: Tables) -> ColumnElement[Any]:
