@@ -3,15 +3,19 @@ so every query of a render sees the same index even while a rebuild switches it.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import flask
+from sqlalchemy.exc import DBAPIError
 
 from octavo.index.queries import Reader, Viewer
 from octavo.web.visitor import active_viewer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+LOG = logging.getLogger(__name__)
 
 
 class IndexUnready(Exception):
@@ -46,9 +50,16 @@ class RequestIndex:
         return Reader(self._conn, self._tables, viewer)
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Give the connection back. One the database dropped cannot roll back: it is
+        discarded, as the response (a 503) was already decided; an error raised here,
+        after the request, would be a bare 500."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.close()
+        except DBAPIError as err:  # SQLAlchemy has discarded it from the pool already
+            LOG.info("discarding a connection the database dropped: %s", type(err.orig).__name__)
 
 
 def request_index() -> RequestIndex:

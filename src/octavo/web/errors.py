@@ -39,13 +39,14 @@ def handle_exception(error: Exception) -> Response:
     if isinstance(error, IndexUnready):
         return _unavailable("Site index is being built; try again shortly.")
     if _database_lost(error):
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        LOG.warning("the index database is unavailable: %s", reason)
-        return _unavailable("The site's database is unavailable; try again shortly.")
+        return _database_unavailable(error)
     if isinstance(error, NotFound):
         try:
             aliased = handle_alias(flask.request.path)
-        except Exception:
+        except Exception as failure:  # without the alias table, "not found" may be untrue
+            if _database_lost(failure):
+                return _database_unavailable(failure)
+            _log_failure(failure)
             aliased = None
         if aliased is not None:
             return aliased
@@ -70,6 +71,12 @@ def _database_lost(error: Exception) -> bool:
     return isinstance(error, OperationalError | InterfaceError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     )
+
+
+def _database_unavailable(error: Exception) -> Response:
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    LOG.warning("the index database is unavailable: %s", reason)
+    return _unavailable("The site's database is unavailable; try again shortly.")
 
 
 def _unavailable(message: str) -> Response:
@@ -97,6 +104,8 @@ def error_page(code: int, message: str, exception: Exception) -> Response:
         if found is not None:
             return no_store(render_page(found, status=code, **variables))
     except Exception as failure:
+        if _database_lost(failure):  # the error page's category or template needed it
+            return _database_unavailable(failure)
         _log_failure(failure)
     text = f"{code} {message}\n"
     return no_store(flask.make_response(text, code, {"Content-Type": "text/plain"}))
