@@ -7,6 +7,7 @@ import tempfile
 
 import click
 
+from octavo.cli.cache import register as register_cache_commands
 from octavo.cli.images import register as register_image_commands
 from octavo.cli.loading import load_site
 from octavo.cli.progress import ProgressLine
@@ -206,3 +207,4 @@ register_image_commands(main)
 register_sync_commands(main)
 register_token_commands(main)
 register_search_commands(main)
+register_cache_commands(main)

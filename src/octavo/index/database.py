@@ -241,6 +241,11 @@ def refused_for_its_data(err: StatementError) -> bool:
     return True
 
 
+def content_version(conn: Connection) -> int:
+    """The content version as of `conn`'s transaction."""
+    return int(_read_meta(conn, _VERSION) or 0)
+
+
 def _active_key() -> str:
     """Each schema version has its own live generation, so old and new code can run
     side by side during a rolling deploy."""

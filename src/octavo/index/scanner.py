@@ -21,11 +21,13 @@ from octavo.content.fingerprint import digest
 from octavo.content.identity import IdentityClaim, natural_identity, resolve_identities
 from octavo.content.image_info import ImageRecord
 from octavo.content.parse import Record, parse_file
+from octavo.content.paths import file_kind
 from octavo.content.problems import ContentError, Problem, Severity
 from octavo.content.status import Status
 from octavo.content.version import content_version, origin
 from octavo.content.walk import FoundFile, WalkResult, walk_content
-from octavo.index.database import IndexDatabase, bump_version, refused_for_its_data
+from octavo.index import changes
+from octavo.index.database import IndexDatabase, refused_for_its_data
 from octavo.index.release import Release, may_write, record_release, recorded_release, refusal
 from octavo.index.rows import Row
 from octavo.index.schema import Tables
@@ -157,6 +159,8 @@ class Scanner:
         self.site_tz = site_tz
         self.write_back = write_back
         self.progress = progress
+        #: A new generation is being built: its scan changes everything for page caches.
+        self._building = False
         #: Configured (octavo.content.version); else read from git or the files per scan.
         self.content_version = content_version
         #: Files whose size or mtime differ from the index's record but whose bytes were
@@ -238,10 +242,17 @@ class Scanner:
 
     def _build(self, walk: WalkResult) -> ScanReport:
         tables = self.db.create_generation()
-        report = self._scan(tables, walk)
+        self._building = True
+        try:
+            report = self._scan(tables, walk)
+        finally:
+            self._building = False
         report.rebuilt = True
         self.db.analyze(tables)
         self.db.activate(tables)
+        with self.db.engine.begin() as conn:  # after the switch: no page keeps the old tables
+            changes.record(conn, [changes.SITE])
+        self.db.forget_cached_pointer()
         return self._write_back(tables, report)
 
     def _write_back(self, tables: Tables, report: ScanReport) -> ScanReport:
@@ -273,12 +284,35 @@ class Scanner:
         report.removed = len(removed)
         if candidates or removed:
             with self.db.write_transaction() as conn:
-                self._write(IndexWriter(conn, tables), candidates, removed, known, report)
-                if report.changed:
-                    bump_version(conn)
+                writer = IndexWriter(conn, tables)
+                if self._building:  # nobody reads these tables yet: _build records SITE
+                    self._write(writer, candidates, removed, known, report)
+                else:
+                    self._write_recorded(writer, candidates, removed, known, report)
             self.db.forget_cached_pointer()  # this process sees its own change at once
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write_recorded(
+        self,
+        writer: IndexWriter,
+        candidates: list[FoundFile],
+        removed: list[str],
+        known: dict[str, tuple[int, int, str]],
+        report: ScanReport,
+    ) -> None:
+        """Write, and record what changed for page caches (index.changes): the changed
+        entries' tags as they were and as they are, plus what `_write` reports."""
+        conn, tables = writer.conn, writer.t
+        entry_paths = [f.relpath for f in candidates if f.kind == "entry"] + removed
+        before = changes.entries_at(conn, tables, entry_paths)
+        categories = changes.category_set(conn, tables)
+        touched = self._write(writer, candidates, removed, known, report)
+        if report.changed:
+            touched |= before | changes.entries_at(conn, tables, entry_paths)
+            if changes.category_set(conn, tables) != categories:
+                touched.add(changes.CATSET)
+            changes.record(conn, touched)
 
     def _write(
         self,
@@ -287,12 +321,19 @@ class Scanner:
         removed: list[str],
         known: dict[str, tuple[int, int, str]],
         report: ScanReport,
-    ) -> None:
+    ) -> set[str]:
         """Entries are written with their current identities, or their natural ones when
         their claim changed. Only when some value is then held twice, or some entry holds
         something other than its natural identity (it lost a conflict earlier), does the
         resolver settle the whole site and update the rows that must move. Memory stays
-        flat however large the site."""
+        flat however large the site. Returns the change tags (index.changes) beyond the
+        entries' own."""
+        touched: set[str] = set()
+        kinds = {file_kind(path) for path in removed}
+        if "category" in kinds:
+            touched.add(changes.CATMETA)
+        if "image" in kinds:
+            touched.add(changes.IMAGES)
         writer.remove_files(removed)
         existing = writer.existing_entries([f.relpath for f in candidates if f.kind == "entry"])
         known_digests = {path: value[2] for path, value in known.items()}
@@ -312,26 +353,37 @@ class Scanner:
                         identities[read.record.path] = (natural_identity(claim), False)
                         claims_changed = True
             for read in store_isolated(writer, reads, existing, identities, report):
+                if isinstance(read.record, CategoryRecord):
+                    touched.add(changes.CATMETA)
+                elif isinstance(read.record, ImageRecord):
+                    touched.add(changes.IMAGES)
                 if read.record is not None:
                     report.added += read.found.relpath not in known
                     report.updated += read.found.relpath in known
             if self.progress:
                 self.progress(start + len(part), len(candidates))
-        if claims_changed and writer.identities_unsettled():
-            self._settle_identities(writer, report)
+        if (
+            claims_changed
+            and writer.identities_unsettled()
+            and self._settle_identities(writer, report)
+        ):
+            touched.add(changes.SITE)
         report.problems += writer.rebuild_derived()
+        return touched
 
-    def _settle_identities(self, writer: IndexWriter, report: ScanReport) -> None:
+    def _settle_identities(self, writer: IndexWriter, report: ScanReport) -> bool:
+        """Move entries to their settled identities; True when any moved."""
         indexed = writer.existing_entries()
         settled = resolve_identities(item.claim for item in indexed.values())
         report.problems += settled.problems
-        changes = {}
+        moves = {}
         for path, item in indexed.items():
             identity = (settled.ids[path], settled.uuids[path])
             moved = identity != natural_identity(item.claim)
             if (identity, moved) != (item.identity, item.moved):
-                changes[path] = (identity, moved)
-        writer.set_identities(changes)
+                moves[path] = (identity, moved)
+        writer.set_identities(moves)
+        return bool(moves)
 
 
 def _stat_changed(

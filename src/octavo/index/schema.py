@@ -74,6 +74,13 @@ access_log_table = Table(  # Publ's AuthLog: the latest read of each private ent
     Column("user_groups", Text, nullable=False),
     Column("authorized", Boolean, nullable=False),
 )
+changes_table = Table(  # what each content version changed, for page caches (index.changes)
+    "octavo_changes",
+    META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version", Integer, nullable=False, index=True),
+    Column("tag", String(255), nullable=False),
+)
 pending_logins_table = Table(  # Authl's token store: logins in progress (magic links, OAuth)
     "octavo_pending_logins",
     META,

@@ -33,6 +33,9 @@ from octavo.web.health import register_health
 from octavo.web.links import SiteLinks
 from octavo.web.login import register_login_routes
 from octavo.web.login_links import login_globals, register_unconfigured_login_routes
+from octavo.web.pagecache.endpoint import register_cache_endpoint
+from octavo.web.pagecache.service import PageCache, lookup_page
+from octavo.web.pagecache.settings import CacheConfigError, cache_settings
 from octavo.web.renditions import images_for, register_renditions
 from octavo.web.request import SiteRequest
 from octavo.web.routes import register_routes
@@ -128,6 +131,13 @@ class Octavo(flask.Flask):
         )
         self.path_regexes = RegexAliases()
         self.site_cache = VersionedCache()
+        try:
+            self.cache_settings = cache_settings(self.site.get("cache"), self.root_path)
+            self.page_cache = (
+                PageCache(self, self.cache_settings) if self.cache_settings.enabled else None
+            )
+        except CacheConfigError as err:
+            raise _fail(str(err)) from None
         self._setup_web()
         self.scanner = Scanner(
             self.index,
@@ -202,6 +212,8 @@ class Octavo(flask.Flask):
         except ValueError as err:  # e.g. image_store='s3' without a bucket
             raise _fail(str(err)) from None
         register_health(self)
+        register_cache_endpoint(self)
+        self.before_request(lookup_page)
         self.register_error_handler(Exception, handle_exception)
         self.teardown_appcontext(close_request_index)
 

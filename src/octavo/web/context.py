@@ -10,6 +10,7 @@ import flask
 from sqlalchemy.exc import DBAPIError
 
 from octavo.index.queries import Reader, Viewer
+from octavo.web.pagecache.deps import TracedReader
 from octavo.web.visitor import active_viewer
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class RequestIndex:
         reads made for the site itself, whose result the caller checks again."""
         if self._conn is None:
             self._conn = self.app.index.engine.connect()
-        return Reader(self._conn, self._tables, viewer)
+        return TracedReader(Reader(self._conn, self._tables, viewer))  # type: ignore[return-value]
 
     def close(self) -> None:
         """Give the connection back. One the database dropped cannot roll back: it is

@@ -12,6 +12,7 @@ import flask
 from werkzeug.wrappers import Response
 
 from octavo.web.objects.template import Template
+from octavo.web.pagecache.service import page_cache
 from octavo.web.renditions import images_for
 from octavo.web.template_lookup import Accept, TemplateFile
 from octavo.web.visitor import active_user
@@ -43,7 +44,10 @@ def render_page(
     if status == 200:
         etag = hashlib.md5(text.encode("utf-8")).hexdigest()
         response.set_etag(etag)
-        response.headers["Cache-Control"] = _cache_control()
+        response.headers["Cache-Control"] = flask.current_app.cache_settings.cache_control()  # type: ignore[attr-defined]
+        cache = page_cache()
+        if cache is not None:
+            cache.remember(found.filename, text, etag, response)
         response.make_conditional(flask.request)
     return response
 
@@ -69,12 +73,6 @@ def _image_lookup(found: TemplateFile, variables: dict[str, Any]) -> Callable[[s
     search.append(posixpath.dirname(found.filename))
     service = images_for(flask.current_app)
     return lambda path: service.image(path, tuple(dict.fromkeys(search)))
-
-
-def _cache_control() -> str:
-    cache = flask.current_app.site.get("cache") or {}  # type: ignore[attr-defined]
-    timeout = cache.get("CACHE_DEFAULT_TIMEOUT")
-    return f"public, max-age={int(timeout)}" if timeout else "public"
 
 
 def no_store(response: Response) -> Response:

@@ -2,6 +2,8 @@
 
 Keyed by the index version (generation, content version), so a scan that changes
 anything makes every value here stale at once; nothing needs finer invalidation.
+Each value keeps the change tags of the reads that computed it, and every use adds
+them to the render's, so a cached page knows what it depends on either way.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, TypeVar
 import flask
 
 from octavo.web.context import request_index
+from octavo.web.pagecache import deps
 
 T = TypeVar("T")
 
@@ -29,12 +32,15 @@ class VersionedCache:
         with self._lock:
             if version != self._version:
                 self._version, self._values = version, {}
-            if key in self._values:
-                return self._values[key]
-        value = compute()
+            found = self._values.get(key)
+        if found is not None:
+            deps.depend(found[1])
+            return found[0]
+        with deps.recording() as tags:
+            value = compute()
         with self._lock:
             if version == self._version:
-                self._values[key] = value
+                self._values[key] = (value, frozenset(tags))
         return value
 
 

@@ -118,10 +118,7 @@ def mark_response(response: Response) -> Response:
     response.vary.update(("Cookie", "Authorization"))
     user = flask.g.get("octavo_user")
     if user:
-        response.cache_control.public = False
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
-        response.cache_control.max_age = None
+        response.headers["Cache-Control"] = "private, no-cache, no-store"
         if user.auth_type == "session":
             auth = authority()
             if auth is not None:

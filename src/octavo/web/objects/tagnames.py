@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from octavo.content.slugs import tag_key
+from octavo.index import changes
 from octavo.web.context import request_index
 from octavo.web.objects.tagset import TagSet
+from octavo.web.pagecache import deps
 from octavo.web.site_cache import shared
 
 
@@ -17,6 +19,7 @@ def display_names(keys: Iterable[str]) -> dict[str, str]:
     reader = request_index().reader
     known: dict[str, str] = shared(("tag-names", reader.viewer), dict)
     wanted = list(dict.fromkeys(keys))
+    deps.depend(changes.tag_tag(key) for key in wanted)  # names remembered across renders
     missing = [key for key in wanted if key not in known]
     if missing:
         # Only names found are remembered: a visitor's made-up tags cannot grow the cache.

@@ -1,0 +1,126 @@
+"""The page cache of a site: look a page up before the request is routed to its view,
+store what the view rendered, answer conditional requests from the stored page."""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import flask
+from werkzeug.wrappers import Response
+
+from octavo.web.pagecache import deps
+from octavo.web.pagecache.backend import Guarded, make_backend
+from octavo.web.pagecache.freshness import Freshness
+from octavo.web.pagecache.page import Page, TemplateStamp, decode, page_key
+from octavo.web.pagecache.settings import CacheSettings
+from octavo.web.pagecache.stats import Counts
+from octavo.web.visitor import viewer_class
+
+#: The endpoints whose responses are pages rendered from templates.
+PAGE_ENDPOINTS = frozenset({"category", "entry"})
+_PENDING = "octavo_page_pending"
+#: Says whether a page came from the cache (``hit``) or was rendered and stored (``miss``).
+STATE_HEADER = "X-Octavo-Cache"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    key: str
+    version: int
+    started: float
+
+
+class PageCache:
+    """One site's page cache: backend, freshness rules, hit/miss/store counts."""
+
+    def __init__(self, app: Any, settings: CacheSettings) -> None:
+        self.settings = settings
+        self.store = Guarded(make_backend(app, settings), settings.description)
+        self.freshness = Freshness(app.index)
+        self.templates = TemplateStamp(app.site.template_folder, _forget_templates(app))
+        self.counts = Counts(self.store)
+
+    def count(self, kind: str, event: str) -> None:
+        self.counts.count(kind, event)
+
+    def lookup(self) -> Response | None:
+        """Before a page request: the stored page when it is still current; otherwise
+        note what the render must record to be stored."""
+        request = flask.request
+        if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_ENDPOINTS:
+            return None
+        version = self.freshness.current_version()
+        if version is None:
+            return None
+        key = page_key(viewer_class(), self.templates.value())
+        page = decode(self.store.call(lambda backend: backend.get(key), None))
+        if page is not None and self.freshness.fresh(page.version, page.stored_at, page.tags):
+            self.count(page.kind, "hit")
+            return self._respond(page)
+        setattr(flask.g, _PENDING, _Pending(key, version, time.time()))
+        deps.start()
+        return None
+
+    def _respond(self, page: Page) -> Response:
+        response = flask.current_app.response_class(page.body, 200)
+        response.headers["Content-Type"] = page.content_type
+        if page.vary_accept:
+            response.vary.add("Accept")
+        if page.needs_auth:
+            flask.g.needs_auth = True
+        self.http_headers(response, page.etag, page.stored_at)
+        response.headers[STATE_HEADER] = "hit"
+        response.make_conditional(flask.request)
+        return response
+
+    def http_headers(self, response: Response, etag: str, stored_at: float | None) -> None:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = self.settings.cache_control()
+        if stored_at is not None:
+            response.last_modified = stored_at  # type: ignore[assignment]
+
+    def remember(self, filename: str, text: str, etag: str, response: Response) -> None:
+        """After a page was rendered (status 200): store it with what it read."""
+        pending: _Pending | None = flask.g.pop(_PENDING, None)
+        if pending is None:
+            return
+        kind = posixpath.splitext(posixpath.basename(filename))[0]
+        self.count(kind, "miss")
+        page = Page(
+            version=pending.version,
+            stored_at=pending.started,
+            tags=frozenset(deps.collected()),
+            body=text.encode("utf-8"),
+            content_type=response.headers["Content-Type"],
+            vary_accept="accept" in response.vary,
+            etag=etag,
+            needs_auth=bool(flask.g.get("needs_auth")),
+            kind=kind,
+        )
+        response.last_modified = pending.started  # type: ignore[assignment]
+        response.headers[STATE_HEADER] = "miss"
+        timeout = self.settings.timeout
+        if self.store.call(lambda backend: backend.set(pending.key, page.encode(), timeout), False):
+            self.count(kind, "store")
+
+
+def _forget_templates(app: Any) -> Callable[[], None]:
+    def forget() -> None:
+        if app.jinja_env.cache is not None:
+            app.jinja_env.cache.clear()
+
+    return forget
+
+
+def page_cache() -> PageCache | None:
+    return getattr(flask.current_app, "page_cache", None)
+
+
+def lookup_page() -> Response | None:
+    """``before_request`` hook."""
+    cache = page_cache()
+    return cache.lookup() if cache is not None else None

@@ -1,0 +1,245 @@
+"""The page cache on every backend against its real server: hits, precise invalidation,
+scheduled entries going live, instances sharing a cache, conditional requests,
+damaged values and long URLs (issue 11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web import cache_servers
+from tests.web.pagecache_site import (
+    BACKENDS,
+    BLOG_PAGES,
+    OTHER_PAGES,
+    SHARED_BACKENDS,
+    CachedSite,
+    cache_config,
+    cache_state,
+    new_prefix,
+    write_site,
+)
+
+MakeSite = Callable[..., CachedSite]
+
+
+@pytest.fixture(scope="session")
+def memcached_port() -> Iterator[int]:
+    with cache_servers.running(cache_servers.memcached(cache_servers.free_port())) as server:
+        yield server.port
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path, memcached_port: int) -> MakeSite:
+    """make_site(backend, root=None, prefix=None, **config): the test site served with
+    that backend; two calls with one root and prefix are two instances of one site."""
+    prefix = new_prefix()
+
+    def build(backend: str, root: Path | None = None, **config: object) -> CachedSite:
+        if root is None:
+            root = write_site(tmp_path / "site")
+        cache = cache_config(backend, tmp_path, memcached_port, prefix)
+        return CachedSite(root, cache, **config)
+
+    return build
+
+
+def test_second_request_is_a_hit_with_the_same_page(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    for path in [*BLOG_PAGES, *OTHER_PAGES]:
+        first = site.get(path)
+        assert first.status_code == 200, path
+        assert cache_state(first) == "miss", path
+        second = site.get(path)
+        assert cache_state(second) == "hit", path
+        assert second.get_data() == first.get_data()
+        assert second.headers["ETag"] == first.headers["ETag"]
+        assert second.headers["Content-Type"] == first.headers["Content-Type"]
+        assert second.headers["Last-Modified"] == first.headers["Last-Modified"]
+    counts = site.app.page_cache.counts
+    assert counts[("index", "hit")] == 4  # /blog/, /, ?tag=blue, /other/
+    assert counts[("entry", "store")] == 4
+
+
+def test_an_entry_change_refreshes_what_it_affects_only(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    for path in [*BLOG_PAGES, *OTHER_PAGES]:
+        site.get(path)
+    site.edit("blog/two.md", "Title: Two", "Title: Two Revised")
+    site.rescan()
+    for path in BLOG_PAGES:
+        response = site.get(path)
+        assert cache_state(response) == "miss", path
+        if path != "/":  # the root lists only its own entries (none)
+            assert "Two Revised" in response.get_data(as_text=True), path
+    assert "=Two Revised" in site.text("/blog/103-Three")  # neighbours' prev/next
+    assert "=Two Revised" in site.text("/blog/101-One")
+    for path in OTHER_PAGES:
+        assert cache_state(site.get(path)) == "hit", path
+
+
+def test_a_new_entry_refreshes_its_category_and_ancestors(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    for path in ["/blog/", "/blog/sub/", "/", "/other/"]:
+        site.get(path)
+    site.add("blog/sub/more.md", "Title: More\nEntry-ID: 105\nDate: 2024-01-05 10:00:00\n\nM")
+    site.rescan()
+    assert "[More]" in site.text("/blog/sub/")
+    assert cache_state(site.get("/blog/")) == "miss"  # an ancestor (its subcategories)
+    assert "<t>More</t>" in site.text("/feed.xml")
+    assert cache_state(site.get("/other/")) == "hit"
+
+
+def test_a_removed_entry_leaves_every_page_that_showed_it(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    for path in BLOG_PAGES:
+        site.get(path)
+    (site.root / "content" / "blog" / "two.md").unlink()
+    site.rescan()
+    assert site.get("/blog/102-two").status_code == 404
+    for path in ["/blog/", "/", "/feed.xml", "/blog/?tag=blue"]:
+        assert "Two" not in site.text(path), path
+    assert "=Three" in site.text("/blog/101-One")
+
+
+def test_a_category_file_change_refreshes_pages_that_name_it(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    assert not site.text("/other/").startswith("Elsewhere:")
+    site.add("other/other.cat", "Name: Elsewhere\n")
+    site.rescan()
+    assert site.text("/other/").startswith("Elsewhere:")
+
+
+def test_a_template_change_refreshes_the_pages(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    site.get("/other/")
+    assert cache_state(site.get("/other/")) == "hit"
+    (site.root / "templates" / "index.html").write_text("NEW {{ category.name }}")
+    response = site.get("/other/")
+    assert cache_state(response) == "miss"
+    assert response.get_data(as_text=True).startswith("NEW")
+
+
+def test_a_scheduled_entry_going_live_refreshes_its_listings(
+    make_site: MakeSite, backend: str
+) -> None:
+    site = make_site(backend)
+    live = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)
+    site.add(
+        "blog/soon.md",
+        f"Title: Soon\nEntry-ID: 106\nDate: {live:%Y-%m-%d %H:%M:%S}+00:00\n\nSOON",
+    )
+    site.rescan()
+    for path in ["/blog/", "/feed.xml", "/other/"]:
+        assert "Soon" not in site.text(path)
+        assert cache_state(site.get(path)) == "hit"
+    time.sleep(max(0.0, (live - dt.datetime.now(dt.UTC)).total_seconds()) + 1.1)
+    assert "[Soon]" in site.text("/blog/")  # no file changed, no scan ran
+    assert "<t>Soon</t>" in site.text("/feed.xml")
+    assert cache_state(site.get("/other/")) == "hit"
+
+
+@pytest.mark.parametrize("backend_name", SHARED_BACKENDS)
+def test_instances_share_pages_and_invalidations(make_site: MakeSite, backend_name: str) -> None:
+    first = make_site(backend_name, index_scan_on_start=True)
+    second = make_site(backend_name, root=first.root, index_scan_on_start=False)
+    assert cache_state(first.get("/blog/102-two")) == "miss"
+    assert cache_state(second.get("/blog/102-two")) == "hit"  # stored by the other
+    second.get("/other/")
+    first.edit("blog/two.md", "BODY-TWO", "BODY-TWO-EDITED")
+    first.rescan()  # only the first instance scans
+    response = second.get("/blog/102-two")
+    assert cache_state(response) == "miss"
+    assert "BODY-TWO-EDITED" in response.get_data(as_text=True)
+    assert cache_state(first.get("/blog/102-two")) == "hit"  # the second one stored it
+    assert cache_state(first.get("/other/")) == "hit"
+
+
+def test_conditional_requests_on_a_hit(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    first = site.get("/blog/")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    response = site.get("/blog/", headers={"If-None-Match": etag})
+    assert (response.status_code, cache_state(response)) == (304, "hit")
+    assert response.headers["ETag"] == etag and response.get_data() == b""
+    response = site.get("/blog/", headers={"If-Modified-Since": modified})
+    assert response.status_code == 304
+    response = site.get("/blog/", headers={"If-None-Match": '"00000000000000000000000000000000"'})
+    assert response.status_code == 200 and response.get_data() == first.get_data()
+    assert response.headers["Cache-Control"] == "public, max-age=600"
+
+
+def test_cache_control_takes_max_age_and_stale_while_revalidate(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site")
+    cache = {
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 600,
+        "CACHE_HTTP_MAX_AGE": 60,
+        "CACHE_STALE_WHILE_REVALIDATE": 30,
+    }
+    site = CachedSite(root, cache)
+    for _ in range(2):
+        response = site.get("/blog/")
+        assert response.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
+
+
+def test_a_damaged_value_is_a_miss(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    good = site.text("/other/")
+    backend_object = site.app.page_cache.store.backend
+    key = _only_page_key(site, "/other/")
+    for damaged in (b"\x80\x05garbage", site_value(site, key)[:-7], "text", 12):
+        backend_object.set(key, damaged)
+        response = site.get("/other/")
+        assert response.status_code == 200 and response.get_data(as_text=True) == good
+        assert cache_state(response) == "miss"
+    assert site.app.page_cache.store.failures == 0
+
+
+def site_value(site: CachedSite, key: str) -> bytes:
+    value = site.app.page_cache.store.backend.get(key)
+    assert isinstance(value, bytes)
+    return value
+
+
+def _only_page_key(site: CachedSite, path: str) -> str:
+    from octavo.web.pagecache.page import page_key
+    from octavo.web.visitor import viewer_class
+
+    with site.app.test_request_context(path):
+        return page_key(viewer_class(), site.app.page_cache.templates.value())
+
+
+def test_keys_are_bounded_whatever_the_url(make_site: MakeSite, backend: str) -> None:
+    site = make_site(backend)
+    path = "/blog/?tag=blue&x=" + "a" * 5000
+    first = site.get(path)
+    assert first.status_code == 200
+    assert cache_state(site.get(path)) == "hit"
+    assert len(_only_page_key(site, path)) < 100
+
+
+def test_query_arguments_and_accept_are_part_of_the_key(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    assert "[Two]" in site.text("/blog/?tag=blue")
+    assert "[One]" in site.text("/blog/?tag=red") and "[Two]" not in site.text("/blog/?tag=red")
+    site.get("/blog/", accept="text/html")
+    assert cache_state(site.get("/blog/", accept="text/html")) == "hit"
+    assert cache_state(site.get("/blog/", accept="text/html, */*;q=0.8")) == "miss"
+
+
+def test_error_pages_and_redirects_are_not_stored(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    for _ in range(2):
+        assert site.get("/blog/999").status_code == 404
+        assert site.get("/102").status_code == 301
+    assert cache_state(site.get("/blog/999")) == "none"
