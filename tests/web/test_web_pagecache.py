@@ -243,3 +243,16 @@ def test_error_pages_and_redirects_are_not_stored(make_site: MakeSite) -> None:
         assert site.get("/blog/999").status_code == 404
         assert site.get("/102").status_code == 301
     assert cache_state(site.get("/blog/999")) == "none"
+
+
+def test_pages_are_served_while_a_scan_holds_the_index(make_site: MakeSite) -> None:
+    site = make_site("simple")
+    site.get("/blog/")
+    site.edit("blog/one.md", "BODY-ONE", "BODY-ONE-EDITED")
+    with site.app.index.writing(wait=5), site.app.index.engine.begin() as conn:
+        # a scan's open write transaction: the cache still answers, reading past it
+        conn.exec_driver_sql("UPDATE octavo_meta SET value = value")
+        response = site.get("/blog/")
+        assert (response.status_code, cache_state(response)) == (200, "hit")
+    site.rescan()
+    assert "BODY-ONE-EDITED" in site.text("/blog/101-One")
