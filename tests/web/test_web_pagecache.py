@@ -256,3 +256,18 @@ def test_pages_are_served_while_a_scan_holds_the_index(make_site: MakeSite) -> N
         assert (response.status_code, cache_state(response)) == (200, "hit")
     site.rescan()
     assert "BODY-ONE-EDITED" in site.text("/blog/101-One")
+
+
+def test_a_read_nobody_named_depends_on_every_change(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from octavo.index import changes
+    from octavo.web.pagecache import deps
+
+    monkeypatch.setattr(deps, "_tags", lambda *_args: [changes.ANY])
+    site = make_site("simple")
+    site.get("/other/")
+    assert cache_state(site.get("/other/")) == "hit"
+    site.edit("blog/two.md", "BODY-TWO", "BODY-TWO-EDITED")  # another category
+    site.rescan()
+    assert cache_state(site.get("/other/")) == "miss"

@@ -12,6 +12,9 @@ is about. Tags:
 - ``catmeta``, ``catset``, ``aliases``, ``images``: category files, the set of
   categories that exist, path aliases, image files;
 - ``site``: everything (a rebuild, identities moved between entries).
+
+A page that made a read nobody named carries ``*`` (:data:`ANY`): any change at all
+makes it stale.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from octavo.index.schema import Tables, changes_table
 from octavo.index.writer import chunks
 
 SITE = "site"
+ANY = "*"
 CATMETA = "catmeta"
 CATSET = "catset"
 ALIASES = "aliases"

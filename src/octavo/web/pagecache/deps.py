@@ -3,7 +3,8 @@
 Every index read of a request goes through :class:`TracedReader`, which names what
 the result depends on; a cached page keeps the tags of its render, and a scan that
 records one of them makes the page stale. A read this module does not know depends
-on everything, so a new Reader method can never make a page stale-forever.
+on every change (``changes.ANY``), so a new Reader method can never make a page
+stale forever.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def _entry_ids(rows: Iterable[Any]) -> list[str]:
 def _tags(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> list[str]:
     if name in ("listing", "unreadable", "has_unreadable", "positions", "tag_counts"):
         return query_tags(args[0] if args else kwargs["q"])
+    if name in ("search", "search_unreadable", "search_count"):
+        return query_tags(args[1] if len(args) > 1 else kwargs["filters"])
     if name == "entry":
         found = [changes.entry_tag(result.row.entry_id)] if result is not None else []
         wanted = kwargs.get("entry_id")
@@ -90,7 +93,7 @@ def _tags(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any)
         return [changes.path_tag(args[0]), changes.IMAGES]
     if name == "image_paths":
         return [changes.IMAGES]
-    return [changes.SITE]
+    return [changes.ANY]
 
 
 _ITERABLE_ARG = frozenset({"entries_at", "entries_by_id", "tag_names"})

@@ -74,8 +74,11 @@ class Freshness:
         if stored_at < self._schedule_floor:
             return False
         tag_set = tags if isinstance(tags, frozenset) else frozenset(tags)
+        anything = changes.ANY in tag_set
+        if anything and (self._version or 0) > version:
+            return False
         if any(changed.get(tag, 0) > version for tag in tag_set):
             return False
         start = bisect.bisect_right(self._times, stored_at)
         end = bisect.bisect_right(self._times, time.time())
-        return not any(self._schedule[i].tags & tag_set for i in range(start, end))
+        return not any(anything or self._schedule[i].tags & tag_set for i in range(start, end))
