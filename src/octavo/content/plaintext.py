@@ -22,8 +22,8 @@ _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 #: Block markers at a line's start (headings, quotes, list bullets, fences) and emphasis
 #: or code marks around words.
 _BLOCK_MARK = re.compile(r"^[ \t]*(?:#{1,6}|>+|[-*+]|`{3,}\w*|~{3,}\w*)(?=[ \t]|$)", re.M)
-_INLINE_MARK = re.compile(r"`+|(?<!\w)[*_~]+|[*_~]+(?!\w)")
-_SPACE = re.compile(r"\s+")
+_MARKS = str.maketrans("`*~", "   ")
+_UNDERSCORES = re.compile(r"_+")
 
 
 def plain_text(source: str) -> str:
@@ -35,10 +35,19 @@ def plain_text(source: str) -> str:
     text = _REFERENCE_USE.sub(r"\1 ", text)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
-    text = _BLOCK_MARK.sub(" ", text)
-    text = _INLINE_MARK.sub(" ", text)
-    text = html.unescape(text)
-    return _SPACE.sub(" ", text).strip()
+    text = _BLOCK_MARK.sub(" ", text).translate(_MARKS)
+    if "_" in text:
+        text = _UNDERSCORES.sub(_underscores, text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+def _underscores(match: re.Match[str]) -> str:
+    """Emphasis marks go; an underscore inside a word (``snake_case``) stays."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return match.group() if inside else " "
 
 
 def _link_words(match: re.Match[str]) -> str:
