@@ -161,7 +161,12 @@ def test_procfile_release_then_web(backend, tmp_path, servers):
     base = f"http://127.0.0.1:{port}"
     web.wait_for(base + "/_ready")
     status, body, headers = fetch(base + "/_ready")
-    assert json.loads(body) == {"ready": True, "index": "present", "rendition_store": "ok"}
+    assert json.loads(body) == {
+        "ready": True,
+        "index": "present",
+        "rendition_store": "ok",
+        "page_cache": "off",
+    }
     assert headers["Cache-Control"] == "no-store"
     status, body, headers = fetch(base + "/_health")
     assert (status, json.loads(body), headers["Cache-Control"]) == (

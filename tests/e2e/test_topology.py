@@ -1,7 +1,7 @@
 """The whole multi-instance deployment on this machine, deployed the way docs/deploying.md
 says: two gunicorn instances of the example site on two loopback ports, sharing one
-PostgreSQL index and one S3-compatible store (moto's server), behind a round-robin
-balancer, while a second process keeps a bounded load on the balancer.
+PostgreSQL index, one Redis page cache and one S3-compatible store (moto's server),
+behind a round-robin balancer, while a second process keeps a bounded load on the balancer.
 
 A deploy is a new release folder with a new entry, the Procfile's release command
 run from it, then each instance restarted in turn from the new folder; then a full
@@ -15,11 +15,13 @@ bucket is emptied.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,9 @@ from tests.e2e.test_deploy_recipes import (
     procfile,
 )
 from tests.integration.s3servers import CREDENTIALS, MotoServer, ServerFailed
+
+#: The suite's Redis (a database of its own per checkout); keys get a prefix per run.
+REDIS_URL = os.environ.get("OCTAVO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 #: docs/deploying.md: every instance follows a change to the shared index within this.
 DOCUMENTED_FOLLOW = 2.0
@@ -100,6 +105,7 @@ def test_rolling_deploy_of_two_instances_behind_a_balancer(tmp_path, s3, instanc
         IMAGE_S3_BUCKET=s3.bucket,
         IMAGE_S3_ENDPOINT=s3.endpoint,
         IMAGE_S3_PREFIX=prefix,
+        CACHE_URL=f"{REDIS_URL}?prefix=topology-{uuid.uuid4().hex[:8]}:",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="info",
         **CREDENTIALS,
@@ -111,6 +117,14 @@ def test_rolling_deploy_of_two_instances_behind_a_balancer(tmp_path, s3, instanc
         instances[port] = start(first, port, env, tmp_path / f"web-{number}-r1.log")
     balancer = Balancer(ports)
     wait_until(lambda: balancer.ready == set(ports), 10)
+    for port in ports:
+        state = json.loads(fetch(f"http://127.0.0.1:{port}/_ready")[1])
+        assert state == {
+            "ready": True,
+            "index": "present",
+            "rendition_store": "ok",
+            "page_cache": "ok",
+        }
 
     status, page, _ = fetch(balancer.url + ENTRY)
     assert status == 200

@@ -427,7 +427,12 @@ def test_two_instances_render_the_same_missing_rendition_at_once(bench):
 
 def test_ready_reports_the_store(bench):
     app = bench.instance("a")
-    assert ready(app) == {"ready": True, "index": "present", "rendition_store": "ok"}
+    assert ready(app) == {
+        "ready": True,
+        "index": "present",
+        "rendition_store": "ok",
+        "page_cache": "off",
+    }
     bench.proxy.down = True
     bench.proxy.reset_all()
     images_for(app).store.breaker.last_ok -= 60  # due for a look

@@ -232,5 +232,10 @@ def test_ready_without_an_index_is_503(tmp_path):
     app.index.connect_check()  # the database is there, the index not built yet
     response = app.test_client().get("/_ready")
     assert response.status_code == 503 and response.headers["Cache-Control"] == "no-store"
-    assert response.get_json() == {"ready": False, "index": "missing", "rendition_store": "ok"}
+    assert response.get_json() == {
+        "ready": False,
+        "index": "missing",
+        "rendition_store": "ok",
+        "page_cache": "off",
+    }
     images_for(app).close()

@@ -11,7 +11,8 @@ Not ready (503): no index yet, the database unreachable, or the index not yet
 checked against this instance's files (the start-up scan of a fresh instance,
 which costs only the files that differ). A degraded rendition store does not make
 an instance unready, since pages and their images keep working without it
-(renditions are rendered by the request itself).
+(renditions are rendered by the request itself); nor does an unreachable page
+cache (pages are rendered without it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import flask
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
+from octavo.web.pagecache.service import page_cache
 from octavo.web.renditions import images_for
 
 LOG = logging.getLogger(__name__)
@@ -48,8 +50,20 @@ def _ready() -> ResponseReturnValue:
         index = "missing" if not present else "present" if verified else "checking"
     store = images_for(app).store.check()
     ready = index == "present"
-    response = flask.jsonify(ready=ready, index=index, rendition_store=store.state)
+    response = flask.jsonify(
+        ready=ready, index=index, rendition_store=store.state, page_cache=_page_cache_state()
+    )
     return _uncached(response, 200 if ready else 503)
+
+
+def _page_cache_state() -> str:
+    """ "off", "ok", or "degraded" when the shared cache did not answer one read (asked
+    at most once per failure back-off): pages are then rendered without it."""
+    cache = page_cache()
+    if cache is None:
+        return "off"
+    cache.store.call(lambda backend: backend.get("octavo-ready-probe"), None)
+    return "ok" if cache.store.up else "degraded"
 
 
 def _uncached(response: flask.Response, status: int) -> flask.Response:
