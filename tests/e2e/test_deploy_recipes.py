@@ -238,3 +238,33 @@ def test_container_entry_command_and_health_check(tmp_path, servers):
     assert container.stop() == 0
     healthcheck = subprocess.run(health_command, env=env, capture_output=True, timeout=10)
     assert healthcheck.returncode != 0  # the check fails once the server is gone
+
+
+def test_graceful_reload_under_load_fails_no_request(tmp_path, servers):
+    """SIGHUP (systemctl reload, a platform's config change): gunicorn starts new workers
+    and lets the old ones finish, on the same listening socket, so nothing is refused."""
+    site = copy_site(tmp_path)
+    port = free_port()
+    env = environment(PORT=str(port), WEB_CONCURRENCY="2", SECRET_KEY="k")
+    web = Server(["bash", "-c", procfile()["web"]], site, env, tmp_path / "web.log")
+    servers.append(web)
+    base = f"http://127.0.0.1:{port}"
+    web.wait_for(base + "/_ready")
+    out, stop = tmp_path / "load.json", tmp_path / "load.stop"
+    load = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "load_client.py"), base, str(out),
+         str(stop), "/", "/blog/", "/feed", "/_ready"],
+    )  # fmt: skip
+    time.sleep(1.5)
+    for _ in range(2):
+        web.process.send_signal(signal.SIGHUP)
+        time.sleep(4)
+    stop.touch()
+    assert load.wait(timeout=60) == 0
+    records = json.loads(out.read_text())
+    assert len(records) > 20
+    assert [r for r in records if r[2] != 200] == []
+    assert web.stop() == 0
+    log = web.log.read_text()
+    assert log.count("Handling signal: hup") == 2
+    assert log.count("Booting worker") >= 6  # two, then two more at each reload
