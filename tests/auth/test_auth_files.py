@@ -82,6 +82,9 @@ def test_private_images_and_files_reach_only_their_readers(db_url: str, tmp_path
     for url, secret in private[:3]:
         assert_private(site, url, secret, bob)
     assert_refused(site, family_url, PNG, bob)  # bob is a friend, not family
+    token = site.app.authority.signer.issue("test:carol", 600)  # type: ignore[attr-defined]
+    for url, secret in private:  # a token of another identity
+        assert_refused(site, url, secret, {"Authorization": f"Bearer {token}"})
     logout(site)
 
     for url, secret in private:
