@@ -268,3 +268,21 @@ def test_graceful_reload_under_load_fails_no_request(tmp_path, servers):
     log = web.log.read_text()
     assert log.count("Handling signal: hup") == 2
     assert log.count("Booting worker") >= 6  # two, then two more at each reload
+
+
+def test_systemd_unit_verifies_and_runs_the_recipe_commands(tmp_path):
+    """systemd's own checker reads the unit (with this venv in place of /srv/octavo/venv);
+    its commands are the Procfile's: reindex before start, gunicorn app:app."""
+    unit = (EXAMPLES / "single-box" / "octavo.service").read_text()
+    local = tmp_path / "octavo.service"
+    local.write_text(unit.replace("/srv/octavo/venv/bin", str(BIN)))
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", str(local)], capture_output=True, text=True, timeout=60
+    )
+    assert (checked.returncode, checked.stdout + checked.stderr) == (0, "")
+    commands = dict(
+        line.split("=", 1) for line in unit.splitlines() if line.startswith("ExecStart")
+    )
+    assert commands["ExecStartPre"].endswith("/octavo reindex --quiet")
+    assert commands["ExecStart"].endswith("/gunicorn --bind 127.0.0.1:8000 app:app")
+    assert procfile()["release"] == "octavo reindex --quiet"

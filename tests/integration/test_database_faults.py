@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from octavo import Octavo
 from octavo.web.app import StartupError
 from tests.conftest import SERVER_URLS, clear_server_database
-from tests.integration.s3servers import TcpProxy
+from tests.integration.s3servers import TcpProxy, free_port
 
 QUIET = {"index_enable_watchdog": False, "index_rescan_interval": 0}
 
@@ -79,4 +79,15 @@ def test_a_lost_database_answers_503_then_recovers_without_a_restart(proxied, si
     proxy.down = False
     assert client.get("/1-Hello").status_code == 200
     assert client.get("/_ready").status_code == 200
+    app.keeper.stop()
+
+
+def test_an_unreachable_page_cache_leaves_the_instance_ready(site, proxied):
+    _proxy, url = proxied
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = make_app(site, url, cache={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": dead})
+    client = app.test_client()
+    assert client.get("/1-Hello").status_code == 200  # rendered without the cache
+    ready = client.get("/_ready")
+    assert ready.status_code == 200 and ready.get_json()["page_cache"] == "degraded"
     app.keeper.stop()
