@@ -4,6 +4,8 @@ still serves what was indexed, whole."""
 
 from __future__ import annotations
 
+import logging
+import re
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -94,3 +96,37 @@ def test_a_broken_edit_keeps_serving_the_last_good_version(root: Path) -> None:
     path.write_text(entry_file("Fixed", 14, "Fixed body."), encoding="utf-8")
     assert fresh.keeper.scan_now(wait=10) is not None
     assert page(fresh, 14) == "TITLE Fixed|BODY <p>Fixed body.</p>|MORE"
+
+
+def png(path: Path, size: tuple[int, int]) -> None:
+    from PIL import Image
+
+    Image.new("RGB", size, (200, 30, 30)).save(path, "PNG")
+
+
+def test_an_image_only_the_index_has_keeps_its_rendition_urls(
+    root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another release added the image: pages link its renditions from the index's facts;
+    one already in the (shared) store serves, another answers 404 here, said once."""
+    png(root / "content" / "kept.png", (40, 30))
+    png(root / "content" / "stored.png", (30, 40))
+    (root / "content" / "pics.md").write_text(
+        entry_file("Pics", 20, "![](kept.png{width=20}) ![](stored.png{width=15})"),
+        encoding="utf-8",
+    )
+    app = make_app(root)
+    sources = re.findall(r'<img src="([^"]+)"', page(app, 20))
+    assert len(sources) == 2
+    assert app.test_client().get(sources[1]).status_code == 200  # now in the store
+    (root / "content" / "kept.png").unlink()
+    (root / "content" / "stored.png").unlink()
+    other = make_app(root, index_scan_on_start=False)  # an instance of an older release
+    with caplog.at_level(logging.WARNING):
+        assert re.findall(r'<img src="([^"]+)"', page(other, 20)) == sources
+        assert re.findall(r'<img src="([^"]+)"', page(other, 20)) == sources
+        assert other.test_client().get(sources[0]).status_code == 404
+        assert other.test_client().get(sources[0]).status_code == 404
+        assert other.test_client().get(sources[1]).status_code == 200
+    said = [r.getMessage() for r in caplog.records if "kept.png is indexed" in r.getMessage()]
+    assert len(said) == 1, said  # once, however often pages and renditions ask

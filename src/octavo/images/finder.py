@@ -39,7 +39,9 @@ class Finder:
         except SourceTooLarge as err:
             return FailedImage(service, path, str(err), search_path)
         except FileNotFoundError:
-            raise ImageNotFound(path) from None
+            source = service.catalog.indexed(relpath)  # another release's image
+            if source is None:
+                raise ImageNotFound(path) from None
         if source is not None:
             return LocalImage(service, source, search_path)
         name = service.assets.name(relpath)
@@ -57,11 +59,17 @@ class Finder:
     def locate(self, path: str, search_path: Sequence[str]) -> str | None:
         """The content-relative path of an existing file: ``/x`` from the content root,
         otherwise the first folder of `search_path` that has it. Entry and category
-        files are not images, and nothing outside the content folder is found."""
-        for relpath in search_candidates(path, search_path):
-            if file_kind(relpath) in ("entry", "category"):
-                continue
+        files are not images, and nothing outside the content folder is found. An image
+        only the index has (the release that wrote it has files this one lacks) is found
+        too."""
+        candidates = [
+            relpath
+            for relpath in search_candidates(path, search_path)
+            if file_kind(relpath) not in ("entry", "category")
+        ]
+        for relpath in candidates:
             full = self.service.catalog.full_path(relpath)
             if full is not None and os.path.isfile(full):
                 return relpath
-        return None
+        indexed = self.service.catalog.indexed_paths(candidates)  # another release's image
+        return indexed[0] if indexed else None

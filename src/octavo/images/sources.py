@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from octavo.common.protocols import ImageArgError
 from octavo.content.fingerprint import digest as content_digest
+from octavo.content.image_info import header_of
 from octavo.content.paths import normalize_relpath
 from octavo.index.database import IndexDatabase
 from octavo.index.queries import SITE
@@ -27,7 +28,6 @@ LOG = logging.getLogger(__name__)
 
 #: How many files' facts a process remembers.
 MEMO_SIZE = 8192
-_ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 #: Default rendition extension by source format; other formats render as PNG.
 SOURCE_EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
@@ -65,6 +65,7 @@ class SourceCatalog:
         self.max_pixels = max_pixels
         self._memo: OrderedDict[str, tuple[tuple[int, int], Source | None]] = OrderedDict()
         self._by_digest: dict[str, str] = {}
+        self._missing: set[str] = set()  # logged once each
         self._lock = threading.Lock()
 
     def full_path(self, relpath: str) -> str | None:
@@ -101,7 +102,8 @@ class SourceCatalog:
         return source
 
     def locate(self, digest: str) -> Source | None:
-        """A current image whose content hash is `digest`, wherever it now lives."""
+        """A current image whose content hash is `digest`, wherever it now lives; None
+        (said once in the log) when the index knows it but this instance's files lack it."""
         candidates = [self._by_digest[digest]] if digest in self._by_digest else []
         candidates += self._indexed_paths(digest)
         for relpath in candidates:
@@ -111,7 +113,62 @@ class SourceCatalog:
                 continue
             if source is not None and source.digest == digest:
                 return source
+        if candidates:
+            self._missing_once(candidates[0], "renditions not in the store answer 404 here")
         return None
+
+    def indexed(self, relpath: str) -> Source | None:
+        """An image the index holds but this instance's content folder lacks (another
+        release added it): its facts from the index, so pages keep its rendition URLs."""
+        relpath = normalize_relpath(relpath).lstrip("/")
+        full = self.full_path(relpath)
+        if full is None or self.index is None:
+            return None
+        try:
+            with self.index.reading(SITE) as reader:
+                row = reader.images_at([relpath]).get(relpath) if reader else None
+        except SQLAlchemyError as err:
+            LOG.warning("index unavailable for image %s: %s", relpath, err)
+            return None
+        if row is None:
+            return None
+        self._missing_once(
+            relpath,
+            "pages link its renditions from the index's facts, and "
+            "renditions not in the store answer 404 here",
+        )
+        return Source(
+            relpath,
+            full,
+            row.digest,
+            row.width,
+            row.height,
+            row.format,
+            row.mode,
+            row.transparent,
+            row.orientation,
+        )
+
+    def indexed_paths(self, paths: list[str]) -> list[str]:
+        """Which of these content paths the index holds as images."""
+        if self.index is None or not paths:
+            return []
+        try:
+            with self.index.reading(SITE) as reader:
+                found = reader.images_at(paths) if reader else {}
+        except SQLAlchemyError as err:
+            LOG.warning("index unavailable for images %s: %s", paths[0], err)
+            return []
+        return [path for path in paths if path in found]
+
+    def _missing_once(self, relpath: str, consequence: str) -> None:
+        with self._lock:
+            if relpath in self._missing:
+                return
+            self._missing.add(relpath)
+        LOG.warning(
+            "image %s is indexed but not in this instance's files: %s", relpath, consequence
+        )
 
     def _read(self, relpath: str, full: str, stamp: tuple[int, int]) -> Source | None:
         header = read_header(full, self.max_pixels)
@@ -154,12 +211,8 @@ def read_header(path: str, max_pixels: int) -> tuple[int, int, str, str, bool, i
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                orientation = _orientation(image)
-                width, height = image.size
-                if orientation >= 5:
-                    width, height = height, width
-                transparent = image.mode in _ALPHA_MODES or "transparency" in image.info
-                header = (width, height, image.format or "", image.mode, transparent, orientation)
+                header = header_of(image)
+                width, height = header[:2]
     except Image.DecompressionBombError as err:
         raise SourceTooLarge(f"image too large to render: {err}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -169,12 +222,3 @@ def read_header(path: str, max_pixels: int) -> tuple[int, int, str, str, bool, i
             f"image too large to render: {width}x{height} is over {max_pixels} pixels"
         )
     return header
-
-
-def _orientation(image: object) -> int:
-    """The EXIF orientation (1-8); 1 when absent or unreadable."""
-    try:
-        value = image.getexif().get(0x0112, 1)  # type: ignore[attr-defined]
-    except Exception:  # a broken EXIF block must not make the image unusable
-        return 1
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1

@@ -446,6 +446,16 @@ class Reader:
         )
         return frozenset(self.conn.execute(query).scalars())
 
+    def images_at(self, paths: Iterable[str]) -> dict[str, Row[Any]]:
+        """The indexed facts of the images at these content paths (width and height after
+        EXIF orientation, format, mode, transparency, orientation, content hash)."""
+        wanted = list(paths)
+        if not wanted:
+            return {}
+        i = self.tables.images
+        query = select(i).where(i.c.path.in_(wanted))
+        return {row.path: row for row in self.conn.execute(query)}
+
     def image_paths(self, digest: str) -> list[str]:
         """The content paths of the images whose content hash is `digest`."""
         i = self.tables.images

@@ -131,6 +131,8 @@ def image_row(record: ImageRecord, digest: str) -> Row:
         "height": record.height,
         "format": record.format,
         "transparent": record.transparent,
+        "mode": record.mode,
+        "orientation": record.orientation,
     }
 
 

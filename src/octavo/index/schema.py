@@ -33,8 +33,8 @@ from octavo.index.search_schema import search_table
 
 #: 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows); 8: entry_files
 #: and folders (who may fetch a private entry's images and files); 9: search (full-text);
-#: 10: entry_texts.
-SCHEMA_VERSION = 10
+#: 10: entry_texts; 11: images' mode and orientation.
+SCHEMA_VERSION = 11
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key; content/limits.py
 #: checks every value before it reaches a column.
@@ -250,6 +250,10 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
         Column("height", Integer),
         Column("format", String(16)),
         Column("transparent", Boolean),
+        # With the size after EXIF orientation, all a rendition's name and URL need, so an
+        # instance links the renditions of an image its own files lack (issue 16).
+        Column("mode", String(16)),
+        Column("orientation", SmallInteger),
     )
     # A rendition URL names its source by content hash: found by it when a file moved.
     Index(f"{prefix}ix_image_digest", images.c.digest)

@@ -121,7 +121,18 @@ def test_parse_file_category():
 
 def test_parse_file_image():
     record = parse_file("image", "pic.png", png_bytes(), ZoneInfo("UTC"), 0.0)
-    assert record == ImageRecord("pic.png", 3, 2, "PNG", False)
+    assert record == ImageRecord("pic.png", 3, 2, "PNG", False, "RGB", 1)
+
+
+def test_image_facts_are_upright_as_renditions_see_them():
+    """The index holds the size after EXIF orientation, and the orientation itself."""
+    from PIL import Image
+
+    from tests.unit.images.synthetic import with_orientation
+
+    stored = with_orientation(Image.new("RGB", (40, 30)), 6)  # stored 30x40, shown 40x30
+    record = read_image_info("turned.jpg", stored)
+    assert (record.width, record.height, record.orientation, record.mode) == (40, 30, 6, "RGB")
 
 
 def test_image_transparency_detected():
