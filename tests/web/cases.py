@@ -93,7 +93,10 @@ ROUTE_REQUESTS = [
     R("routes", "/", 200, body="INDEX (root) template=index"),
     R("routes", "/blog/", 200, body="BLOG-INDEX blog ids: 13 12 11"),
     R("routes", "/blog/travel/", 200, body="BLOG-INDEX blog/travel ids: 10"),
-    R("routes", "/special/", 200, body="INDEX special template=index"),
+    R("routes", "/special/", 200, body="INDEX special template=index file=index.html"),
+    # Publ names the root folder `.` for a root request: template.filename is ./index.html
+    R("routes", "/?x=1", 200, body="INDEX (root) template=index file=./index.html"),
+    R("routes", "/1-Hello-World", 200, body="category=(root) file=./entry.html"),
     R("routes", "/index", 200, body="INDEX (root) template=index"),
     R("routes", "/blog/index", 200, body="BLOG-INDEX blog"),
     R("routes", "/special/thing", 200, body="SPECIAL-THING"),
@@ -855,6 +858,13 @@ API_PROBES = [
     P("get_entry-draft", E, "/", "{{ get_entry(30) }} {{ get_entry(32) }}", "None None"),
     P("get_entry-private", E, "/", "{{ get_entry(50) }}", "None"),
     P("secure_url", E, "/", "{{ secure_url('category', category='blog') }}", "/blog/"),
+    P(
+        "login-links-to-the-root",
+        E,
+        "/",
+        "{{ login(redir='') }} {{ login(redir='blog/') }}",
+        "/_login/ /_login/blog/",
+    ),
     P(
         "get_entry-hidden-future-attachment",
         E,

@@ -55,6 +55,7 @@ def handle_exception(error: Exception) -> Response:
     if isinstance(error, Unauthorized) and authority() is not None:
         return unauthorized_response()
     if isinstance(error, InvalidView):  # e.g. ?id= naming no entry (Publ: InvalidQueryError)
+        _log_failure(error, logging.WARNING)  # a template's bad argument: name file and line
         error = BadRequest(str(error))
     if isinstance(error, RequestRedirect):  # e.g. the router's redirect for `//` in a path
         return flask.redirect(urls.rebased(error.new_url), error.code)
@@ -119,7 +120,7 @@ def _nearest_category() -> Category:
     return Category.load(path)
 
 
-def _log_failure(error: BaseException) -> None:
+def _log_failure(error: BaseException, level: int = logging.ERROR) -> None:
     """Log the exception, naming the template file and line when a template raised."""
     where = ""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
@@ -131,11 +132,12 @@ def _log_failure(error: BaseException) -> None:
         ):
             where = f" in template {os.path.relpath(frame.filename)} line {frame.lineno}"
             break
-    LOG.error(
+    LOG.log(
+        level,
         "error rendering %s%s: %s: %s",
         flask.request.path,
         where,
         type(error).__name__,
         error,
-        exc_info=error,
+        exc_info=error if level >= logging.ERROR else None,
     )

@@ -24,9 +24,8 @@ def auth_link(endpoint: str) -> CallableProxy:
     def build(redir: str | None = None, absolute: bool = False, **query: Any) -> str:
         if redir is None:
             redir = flask.request.full_path.lstrip("/").rstrip("?")
-        return secure_url_for(
-            endpoint, redir=redir.lstrip("/") or None, _external=absolute, **query
-        )
+        # an empty redir still builds `/_login/` (the root page), as Publ's links do
+        return secure_url_for(endpoint, redir=redir.lstrip("/"), _external=absolute, **query)
 
     return LiveProxy(build)
 

@@ -135,7 +135,7 @@ def _unauthorized(ix: Any, row: Any, user: Any) -> Response:
     403, or a plain 403 (Publ §9.4)."""
     if not user:
         note_hidden(True)
-        raise Unauthorized("This entry is private")
+        raise Unauthorized()  # Werkzeug's own description, as Publ's error page shows it
     entry = load_entry(ix, row, authorized=False)
     flask.g.octavo_entry = entry
     found = flask.current_app.templates.find(row.category, "unauthorized", request_accept())  # type: ignore[attr-defined]

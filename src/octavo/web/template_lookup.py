@@ -43,6 +43,14 @@ class TemplateFile:
     builtin: bool = False
     #: Another Accept header could have chosen a template of another type (Vary: Accept).
     varies: bool = False
+    #: Found in the site's root folder for a root-category request: Publ's walk names the
+    #: folder ``.`` there, so templates see ``template.filename`` as ``./index.html``.
+    dotted: bool = False
+
+    @property
+    def shown_filename(self) -> str:
+        """``template.filename`` as Publ gives it."""
+        return f"./{self.filename}" if self.dotted else self.filename
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,11 @@ class TemplateFinder:
             for name in wanted:
                 found, refused = self._match(folder, reldir, listing, name, accept, builtin)
                 if found:
-                    return replace(found, varies=len(self._types(folders, wanted)) > 1)
+                    return replace(
+                        found,
+                        varies=len(self._types(folders, wanted)) > 1,
+                        dotted=not category.strip("/") and not reldir and not builtin,
+                    )
                 rejected = rejected or refused
         if rejected:
             raise NotAcceptable(f"No acceptable format for {', '.join(wanted)}")

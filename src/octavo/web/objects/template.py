@@ -20,7 +20,7 @@ class Template:
     def __init__(self, found: TemplateFile) -> None:
         self._found = found
         self.name = found.name
-        self.filename = found.filename
+        self.filename = found.shown_filename
         self.file_path = found.file_path
         self.mime_type = found.mime_type
 

@@ -16,7 +16,7 @@ import flask
 from octavo.index.views import Bound, EntryQuery, Order, Position, StatusSet
 from octavo.web import urls
 from octavo.web.context import request_index
-from octavo.web.dates import DateSpan, parse_date_spec
+from octavo.web.dates import DateSpan, InvalidDate, parse_date_spec
 from octavo.web.objects.entry import Entry, load_entry
 from octavo.web.objects.proxy import CallableProxy
 from octavo.web.objects.tagnames import as_written
@@ -107,7 +107,7 @@ def _plain(key: str, value: Any) -> Any:
     """Entries become IDs and categories become paths, so specs compare and hash simply."""
     if key in _ENTRY_KEYS:
         return _entry_id(value)
-    if key in ("category", "category_not"):
+    if key in ("category", "category_not", "entry_type", "entry_type_not"):
         return [str(c) for c in value] if isinstance(value, list | tuple) else str(value)
     if key == "tag":
         return [str(t) for t in value] if isinstance(value, list | tuple | TagSet) else str(value)
@@ -155,7 +155,12 @@ class View:
 
     @cached_property
     def _span(self) -> DateSpan | None:
-        return parse_date_spec(str(self.spec["date"])) if "date" in self.spec else None
+        if "date" not in self.spec:
+            return None
+        try:
+            return parse_date_spec(str(self.spec["date"]))
+        except InvalidDate as err:  # from a template: a bad query, as Publ answers it (400)
+            raise InvalidView(str(err)) from None
 
     @cached_property
     def _base_query(self) -> EntryQuery:
