@@ -5,6 +5,8 @@ Input: a JSON list of ``{"key", "text"}``; output: a JSON object, per key either
 entry body is (``publ.markdown.to_html`` with the entry's link as the anchor
 base), in a request context of an app whose content folder is empty, so
 relative links and images resolve to nothing, as they would on Octavo's side.
+The table of contents is what ``entry.toc`` gives: a text with footnotes is
+rendered again with footnote marks suppressed, as Publ does for it.
 
     .../publ-venv/bin/python bench/publ_markdown.py in.json out.json
 """
@@ -78,6 +80,18 @@ def main() -> None:
                     toc_buffer=toc,
                     footnote_buffer=footnotes,
                 )
+                if toc and footnotes:
+                    # entry.toc renders the text again with footnote marks suppressed
+                    toc = []
+                    markdown.to_html(
+                        document["text"],
+                        {**args, "_suppress_footnotes": True},
+                        [""],
+                        markdown.ItemCounter(),
+                        entry_id=1,
+                        toc_buffer=toc,
+                        footnote_buffer=[],
+                    )
             out[document["key"]] = {
                 "body": str(body),
                 "footnotes": [str(f) for f in footnotes],
