@@ -194,6 +194,7 @@ def test_cache_control_takes_max_age_and_stale_while_revalidate(tmp_path: Path) 
 
 def test_a_damaged_value_is_a_miss(make_site: MakeSite, backend: str) -> None:
     site = make_site(backend)
+    site.app.page_cache.local = None  # every request reads the backend's value
     good = site.text("/other/")
     backend_object = site.app.page_cache.store.backend
     key = _only_page_key(site, "/other/")
@@ -243,6 +244,21 @@ def test_error_pages_and_redirects_are_not_stored(make_site: MakeSite) -> None:
         assert site.get("/blog/999").status_code == 404
         assert site.get("/102").status_code == 301
     assert cache_state(site.get("/blog/999")) == "none"
+
+
+def test_the_local_copy_follows_the_shared_rules(make_site: MakeSite) -> None:
+    first = make_site("redis")
+    second = make_site("redis", root=first.root, index_scan_on_start=False)
+    for site in (first, second):
+        site.get("/blog/")
+        site.get("/blog/")  # now in each process's local copy
+    assert first.app.page_cache.local.get(_only_page_key(first, "/blog/")) is not None
+    first.edit("blog/two.md", "Title: Two", "Title: Two Again")
+    first.rescan()
+    response = second.get("/blog/")  # its local copy is stale by the change log
+    assert cache_state(response) == "miss" and "[Two Again]" in response.get_data(as_text=True)
+    assert cache_state(first.get("/blog/")) == "hit"  # the second one stored the new page
+    assert "[Two Again]" in first.text("/blog/")
 
 
 def test_pages_are_served_while_a_scan_holds_the_index(make_site: MakeSite) -> None:

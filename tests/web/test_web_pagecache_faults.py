@@ -22,7 +22,8 @@ def server_and_config(kind: str, port: int) -> tuple[cache_servers.Server, dict[
     else:
         server = cache_servers.redis(port)
         config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-    return server, {**config, "CACHE_SERVER_TIMEOUT": 0.2}
+    # no local copy: every request goes to the server
+    return server, {**config, "CACHE_SERVER_TIMEOUT": 0.2, "CACHE_LOCAL_SIZE": 0}
 
 
 @pytest.mark.parametrize("kind", ["memcached", "redis"])

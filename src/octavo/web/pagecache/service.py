@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from octavo.web.pagecache import deps
 from octavo.web.pagecache.backend import Guarded, make_backend
 from octavo.web.pagecache.freshness import Freshness
+from octavo.web.pagecache.local import LocalPages
 from octavo.web.pagecache.page import Page, TemplateStamp, decode, page_key
 from octavo.web.pagecache.settings import CacheSettings
 from octavo.web.pagecache.stats import Counts
@@ -43,6 +44,8 @@ class PageCache:
         self.freshness = Freshness(app.index)
         self.templates = TemplateStamp(app.site.template_folder, _forget_templates(app))
         self.counts = Counts(self.store)
+        local = settings.local_size if settings.kind != "SimpleCache" else 0
+        self.local = LocalPages(local, settings.timeout) if local else None
 
     def count(self, kind: str, event: str) -> None:
         self.counts.count(kind, event)
@@ -57,13 +60,26 @@ class PageCache:
         if version is None:
             return None
         key = page_key(viewer_class(), self.templates.value())
-        page = decode(self.store.call(lambda backend: backend.get(key), None))
-        if page is not None and self.freshness.fresh(page.version, page.stored_at, page.tags):
+        page = self.local.get(key) if self.local is not None else None
+        if page is not None and not self._current(page):
+            self.local.discard(key)  # type: ignore[union-attr]
+            page = None
+        if page is None:
+            page = decode(self.store.call(lambda backend: backend.get(key), None))
+            if page is not None and self._current(page):
+                if self.local is not None:
+                    self.local.put(key, page)
+            else:
+                page = None
+        if page is not None:
             self.count(page.kind, "hit")
             return self._respond(page)
         setattr(flask.g, _PENDING, _Pending(key, version, time.time()))
         deps.start()
         return None
+
+    def _current(self, page: Page) -> bool:
+        return self.freshness.fresh(page.version, page.stored_at, page.tags)
 
     def _respond(self, page: Page) -> Response:
         response = flask.current_app.response_class(page.body, 200)
@@ -104,6 +120,8 @@ class PageCache:
         response.last_modified = pending.started  # type: ignore[assignment]
         response.headers[STATE_HEADER] = "miss"
         timeout = self.settings.timeout
+        if self.local is not None:
+            self.local.put(pending.key, page)
         if self.store.call(lambda backend: backend.set(pending.key, page.encode(), timeout), False):
             self.count(kind, "store")
 

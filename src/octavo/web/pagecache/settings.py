@@ -14,7 +14,9 @@ in seconds (``?timeout=600``). In ``cache``, Octavo also reads ``CACHE_KEY_PREFI
 (default ``octavo:``), ``CACHE_HTTP_MAX_AGE`` (the ``max-age`` public pages carry;
 default ``CACHE_DEFAULT_TIMEOUT``), ``CACHE_STALE_WHILE_REVALIDATE`` and
 ``CACHE_SERVER_TIMEOUT`` (seconds a cache server may take before it counts as down,
-default 0.25). The page cache is off unless a backend is configured (Publ's default).
+default 0.25) and ``CACHE_LOCAL_SIZE`` (bytes of pages each process keeps in memory in
+front of a shared backend, default 32 MiB; 0 turns that off). The page cache is off
+unless a backend is configured (Publ's default).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 ENV_VAR = "CACHE_URL"
 DEFAULT_PREFIX = "octavo:"
 DEFAULT_SERVER_TIMEOUT = 0.25
+DEFAULT_LOCAL_SIZE = 32 * 1024 * 1024
 
 #: Publ-era CACHE_TYPE spellings, mapped to Flask-Caching's class names.
 _TYPES = {
@@ -78,6 +81,8 @@ class CacheSettings:
     stale_while_revalidate: int | None
     #: Connect/read timeout for memcached and Redis, seconds.
     server_timeout: float
+    #: Bytes of pages each process also keeps in memory in front of a shared backend.
+    local_size: int = 0
 
     @property
     def enabled(self) -> bool:
@@ -143,6 +148,7 @@ def cache_settings(
         http_max_age=int(max_age) if max_age else None,
         stale_while_revalidate=_number(values, "CACHE_STALE_WHILE_REVALIDATE", None, int),
         server_timeout=_number(values, "CACHE_SERVER_TIMEOUT", DEFAULT_SERVER_TIMEOUT, float),
+        local_size=_number(values, "CACHE_LOCAL_SIZE", DEFAULT_LOCAL_SIZE, int),
     )
 
 
@@ -160,6 +166,8 @@ def _from_url(url: str) -> dict[str, Any]:
         out["CACHE_KEY_PREFIX"] = query["prefix"]
     if "timeout" in query:
         out["CACHE_DEFAULT_TIMEOUT"] = query["timeout"]
+    if "local_size" in query:
+        out["CACHE_LOCAL_SIZE"] = query["local_size"]
     if kind == "FileSystemCache":
         out["CACHE_DIR"] = parts.path
     elif kind == "MemcachedCache":
