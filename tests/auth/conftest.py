@@ -20,6 +20,7 @@ def make_auth_site(target: Path, database_url: str | None = None, **auth: Any) -
     config: dict[str, Any] = {
         "secret_key": SECRET,
         "auth": {"TEST_ENABLED": True, **auth},
+        "search_index": True,
     }
     if database_url:
         config["database_url"] = database_url
