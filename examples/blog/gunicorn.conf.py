@@ -12,3 +12,7 @@ logconfig_dict = gunicorn_logconfig(os.environ) or {}
 # On SIGTERM a worker stops accepting and finishes the requests in flight for up to this
 # long; platforms send SIGKILL after 30 s.
 graceful_timeout = 25
+# With no index yet, workers answer at once (/_health 200; pages and /_ready 503 until the
+# build is done) instead of building inside gunicorn's worker boot, which its worker
+# timeout would cut short on a large site.
+os.environ.setdefault("INDEX_COLD_BUILD", "background")

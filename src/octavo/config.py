@@ -65,6 +65,11 @@ OCTAVO_DEFAULTS: dict[str, Any] = {
     # Seconds to keep trying a database that does not answer at start-up (it may be
     # starting or restarting too) before giving up with its reason.
     "database_start_wait": 30.0,
+    # With no index yet, "wait": the app is constructed once the index is built (workers
+    # serve nothing before); "background": the app answers at once (/_health 200, pages
+    # and /_ready 503 with Retry-After) while the build runs, as a platform's health
+    # checks and gunicorn's worker timeout expect.
+    "index_cold_build": "wait",
     # Where the default SQLite index and its lock file live, relative to the site root.
     "index_folder": ".octavo",
     # Write missing Entry-ID/UUID/Date headers back into files after each scan, as Publ does.
@@ -121,6 +126,8 @@ class SiteConfig:
     wait_time: float
     #: Seconds to keep trying an unreachable database at start-up.
     start_wait: float
+    #: Construct the app only once a missing index is built (else build in the background).
+    cold_wait: bool
     content_version: float | None
     values: Mapping[str, Any]
 
@@ -204,6 +211,7 @@ def load_config(raw: Mapping[str, Any] | None, root: str) -> SiteConfig:
         rescan_interval=float(values["index_rescan_interval"] or 0),
         wait_time=float(values["index_wait_time"] or 0),
         start_wait=float(values["database_start_wait"] or 0),
+        cold_wait=_cold_wait(values["index_cold_build"]),
         content_version=parse_configured(
             os.environ.get("OCTAVO_CONTENT_VERSION")
             if values["content_version"] is None
@@ -232,6 +240,15 @@ def _site_url(value: Any) -> str | None:
             "(config key 'site_url' or $SITE_URL)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _cold_wait(value: Any) -> bool:
+    if value in ("wait", "background"):
+        return bool(value == "wait")
+    raise ValueError(
+        f"index_cold_build must be 'wait' or 'background', not {value!r} "
+        "(config key 'index_cold_build' or $INDEX_COLD_BUILD)"
+    )
 
 
 def _hosts(value: Any) -> list[str] | None:

@@ -5,6 +5,7 @@ for the writer lock takes over and completes the index."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -112,18 +113,58 @@ def test_instances_started_at_once_build_the_index_once_and_all_serve(backend, t
     site = copy_site(tmp_path)
     env = environment(DATABASE_URL=url, SECRET_KEY="k", WEB_CONCURRENCY="2")
     ports = [free_port(), free_port()]
-    servers = [
+    started = [
         Server(["gunicorn", "app:app"], site, {**env, "PORT": str(port)}, tmp_path / f"{port}.log")
         for port in ports
     ]
     try:
-        for server, port in zip(servers, ports, strict=True):
+        for server, port in zip(started, ports, strict=True):
             server.wait_for(f"http://127.0.0.1:{port}/_ready")
             assert b"Making this example site" in fetch(f"http://127.0.0.1:{port}/")[1]
     finally:
-        for server in servers:
+        for server in started:
             assert server.stop() == 0
     engine = create_engine(url)
     built = [name for name in inspect(engine).get_table_names() if name.endswith("_entries")]
     engine.dispose()
     assert len(built) == 1  # four workers on two instances: one built, three waited
+
+
+def test_a_cold_instance_answers_health_while_it_builds_then_is_ready(tmp_path):
+    """The recipe's gunicorn.conf.py builds a missing index in the background: the
+    process is alive at once, pages and readiness say 503 (Retry-After) until done."""
+    url = SERVER_URLS["postgresql"]
+    clear_server_database(url)
+    site = copy_site(tmp_path)
+    for number in range(4000):  # enough that the build outlasts the first requests
+        path = site / "content" / "bulk" / f"entry-{number}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Title: Bulk {number}\nDate: 2020-01-01\n\n" + "Text.\n\n" * 20)
+    port = free_port()
+    env = environment(DATABASE_URL=url, SECRET_KEY="k", PORT=str(port))
+    web = Server(["gunicorn", "app:app"], site, env, tmp_path / "web.log")
+    try:
+        seen = watch_build(web, f"http://127.0.0.1:{port}")
+    finally:
+        assert web.stop() == 0
+    assert seen[0] == (503, 503), seen[:3]  # answering, not ready, while it builds
+    assert seen[-1][0] == 200
+
+
+def watch_build(web: Server, base: str) -> list[tuple[int, int]]:
+    """(/_ready, /) statuses from the first /_health answer until ready."""
+    web.wait_for(base + "/_health")
+    seen = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready = fetch(base + "/_ready")
+        page = fetch(base + "/")
+        seen.append((ready[0], page[0]))
+        if ready[0] == 200:
+            break
+        assert json.loads(ready[1])["index"] in ("missing", "checking")
+        if page[0] == 503:
+            assert page[2]["Retry-After"] == "5"
+        time.sleep(0.1)
+    assert fetch(base + "/")[0] == 200
+    return seen

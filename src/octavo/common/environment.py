@@ -41,6 +41,7 @@ def _words(value: str) -> list[str]:
 #: not keys: boto3 reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
 VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "DATABASE_START_WAIT": ("database_start_wait", _seconds),
+    "INDEX_COLD_BUILD": ("index_cold_build", _text),
     "IMAGE_STORE": ("image_store", _text),
     "IMAGE_S3_BUCKET": ("image_s3_bucket", _text),
     "IMAGE_S3_PREFIX": ("image_s3_prefix", _text),

@@ -47,9 +47,13 @@ class IndexKeeper:
         #: ended): until then a fresh instance serves the index as it is, but is not ready.
         self.verified = threading.Event()
 
-    def start(self, rescan_interval: float, watch: bool, debounce: float) -> None:
-        """Build the index now if there is none; otherwise scan in the background."""
-        if self.scanner.db.tables() is None:
+    def start(
+        self, rescan_interval: float, watch: bool, debounce: float, cold_wait: bool = True
+    ) -> None:
+        """Build the index now if there is none (in the background too when not
+        `cold_wait`: the process answers while it builds); otherwise check it in the
+        background."""
+        if cold_wait and self.scanner.db.tables() is None:
             if self.scan_now(wait=COLD_BUILD_WAIT) is not None:
                 self.verified.set()
             else:

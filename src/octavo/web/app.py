@@ -160,7 +160,12 @@ class Octavo(flask.Flask):
         if misconfigured:
             raise _fail(misconfigured)
         if self.site.scan_on_start:
-            self.keeper.start(self.site.rescan_interval, self.site.watch, self.site.wait_time)
+            self.keeper.start(
+                self.site.rescan_interval,
+                self.site.watch,
+                self.site.wait_time,
+                cold_wait=self.site.cold_wait,
+            )
         else:  # the operator keeps the index up to date (`octavo reindex` in the release)
             self.keeper.verified.set()
         self.sync.start_schedule(rescan=lambda: self.keeper.scan_now(wait=30.0))

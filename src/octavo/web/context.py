@@ -29,6 +29,9 @@ class RequestIndex:
     def __init__(self, app: Any) -> None:
         self.app = app
         state = app.index.state()
+        if state is None:  # maybe built a moment ago by another process: ask again
+            app.index.forget_cached_pointer()
+            state = app.index.state()
         if state is None:
             raise IndexUnready()
         self._tables = state.tables
