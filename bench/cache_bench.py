@@ -6,7 +6,10 @@ entries).
 Page types: an entry page, a category index (``/blog/``), archive page 50, a tag page
 (``/?tag=python``) and the Atom feed, each fetched twice before it is measured, so
 every measured request is a cache hit; plus a 304 revalidation of the entry page
-(``If-None-Match`` with its ETag). Publ's cache is Flask-Caching's in-process
+(``If-None-Match`` with its ETag). Octavo runs with each process's local copy of hot
+pages (the default) and without it (``no-local``: every hit is a round trip to the
+server). Hello world is measured before and after, and the mean is the ceiling.
+Publ's cache is Flask-Caching's in-process
 SimpleCache (its fastest; its venv has no Redis or memcached client). Octavo's Redis
 is the machine's server (``--redis-url``, a fresh key prefix per run); memcached is a
 private server this script starts (``memcached`` must be installed) and stops.
@@ -118,13 +121,17 @@ def engines(corpus: Corpus, publ: Any, octavo: Any, args: Any, mc_port: int) -> 
         },
     }
     db = corpus.root / "octavo-cache-index.db"
-    for name, cache in backends.items():
-        module = f"octavo_{name}_app"
+    variants = [(name, cache, "") for name, cache in backends.items()]
+    variants += [
+        (name, {**cache, "CACHE_LOCAL_SIZE": 0}, " no-local") for name, cache in backends.items()
+    ]
+    for name, cache, suffix in variants:
+        module = f"octavo_{name}{suffix.replace(' ', '_').replace('-', '_')}_app"
         config = {**cache, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": 3600}
         app = corpus.write_app(module, "octavo", "Octavo", db, cache=config)
         specs.append(
             EngineSpec(
-                f"Octavo {name}",
+                f"Octavo {name}{suffix}",
                 octavo.gunicorn,
                 f"{module}:app",
                 db,
@@ -133,6 +140,12 @@ def engines(corpus: Corpus, publ: Any, octavo: Any, args: Any, mc_port: int) -> 
             )
         )
     return specs
+
+
+def selected(name: str, wanted: list[str]) -> bool:
+    """``Publ``, ``Octavo redis``, ``Octavo redis no-local``… against --engines."""
+    parts = name.lower().split()
+    return all(part in wanted for part in (parts[1:] if parts[0] == "octavo" else parts))
 
 
 def reindex(spec: EngineSpec, log: Path) -> None:
@@ -221,7 +234,8 @@ def report(results: dict[str, dict], hello: dict, args: Any) -> str:
     lines = [
         f"## Warm page cache, {args.size} entries, {args.workers} gunicorn sync workers, "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s; "
-        f"hello world ceiling {hello['rps']:.0f} req/s",
+        f"hello world ceiling {hello['rps']:.0f} req/s (mean of {hello['before']:.0f} before "
+        f"and {hello['after']:.0f} after)",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
@@ -254,7 +268,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--redis-url", default=os.environ.get("OCTAVO_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     )
-    ap.add_argument("--engines", default="publ,redis,memcached")
+    ap.add_argument("--engines", default="publ,redis,memcached,no-local")
     ap.add_argument("--corpus-gen", default=os.environ.get("OCTAVO_CORPUS_GEN"))
     ap.add_argument("--publ-venv", type=Path, default=None)
     return ap.parse_args(argv)
@@ -288,7 +302,13 @@ def main(argv: list[str] | None = None) -> int:
         results = {
             spec.name: bench_engine(spec, corpus, args, load, log_dir)
             for spec in engines(corpus, publ, octavo, args, mc_port)
-            if spec.name.split()[-1].lower() in wanted
+            if selected(spec.name, wanted)
+        }
+        after = bench_hello(octavo, args, load, log_dir)
+        hello = {
+            "rps": round((hello["rps"] + after["rps"]) / 2, 1),
+            "before": hello["rps"],
+            "after": after["rps"],
         }
     finally:
         memcached.terminate()
