@@ -21,6 +21,9 @@ class Balancer:
     def __init__(self, backends: list[int]) -> None:
         self.backends = backends
         self.ready: set[int] = set()
+        #: Requests sent on to the next backend: "refused" (no connection: a stopped
+        #: instance) or "dropped" (the connection failed after the request was sent).
+        self.retried: dict[str, int] = {"refused": 0, "dropped": 0}
         self._turn = itertools.count()
         self._stop = threading.Event()
         balancer = self
@@ -66,8 +69,12 @@ class Balancer:
         for port in order:
             try:
                 status, reply_headers, body = _get(port, handler.path, headers, timeout=30)
+            except ConnectionRefusedError:
+                self.retried["refused"] += 1
+                continue
             except (OSError, http.client.HTTPException):
-                continue  # refused or dropped before an answer: the next backend
+                self.retried["dropped"] += 1
+                continue
             handler.send_response(status)
             for name, value in reply_headers:
                 if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
