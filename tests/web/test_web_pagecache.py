@@ -287,3 +287,21 @@ def test_a_read_nobody_named_depends_on_every_change(
     site.edit("blog/two.md", "BODY-TWO", "BODY-TWO-EDITED")  # another category
     site.rescan()
     assert cache_state(site.get("/other/")) == "miss"
+
+
+@pytest.mark.backends
+def test_instances_on_one_index_database_share_invalidations(
+    make_site: MakeSite, db_url: str
+) -> None:
+    first = make_site("memcached", database_url=db_url)
+    second = make_site("memcached", root=first.root, database_url=db_url, index_scan_on_start=False)
+    for path in ("/blog/", "/other/"):
+        first.get(path)
+        assert cache_state(second.get(path)) == "hit"
+    first.edit("blog/one.md", "Title: One", "Title: One Edited")
+    first.rescan()
+    response = second.get("/blog/")
+    assert cache_state(response) == "miss"
+    assert "[One Edited]" in response.get_data(as_text=True)
+    assert cache_state(second.get("/other/")) == "hit"
+    first.app.keeper.stop()
