@@ -62,3 +62,29 @@ def test_entry_types_given_as_objects_are_compared_as_text(matrix_site: Site) ->
     for value in ("category", "get_entry(503)", "{}", "10**30"):
         source = "{{ get_view(entry_type_not=" + value + ").entries|length }}"
         assert matrix_site.probe("/", source).status_code == 200, value
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ("image(3)", "image(): the path must be text, not 3"),
+        ("get_entry(503).image(None)", "image(): the path must be text, not None"),
+        ("get_template(7)", "get_template(): the name must be text or a list, not 7"),
+        ("get_entry(503).archive(paging=[])", "unknown paging type []"),
+        ("get_entry(503).card(count='two')", "card count must be a whole number, not 'two'"),
+    ],
+)
+def test_a_bad_argument_is_a_template_error_naming_it(
+    matrix_site: Site, call: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As in Publ the page is a 500 (the template is broken); the log says what and where."""
+    with caplog.at_level(logging.ERROR):
+        response = matrix_site.probe("/", "first\n{{ " + call + " }}")
+    assert response.status_code == 500
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert message in logged and ".txt line 2:" in logged
+
+
+def test_header_lookups_take_any_name(matrix_site: Site) -> None:
+    text = matrix_site.render("/", "{{ get_entry(503).get(3) }} {{ get_entry(503).get_all(None) }}")
+    assert text == "None []"

@@ -42,7 +42,11 @@ def card_images(
     found = _from_paths(service, search_path, args.get("image"), render_args)
     found += _from_html(rendered_html)
     found += _from_paths(service, search_path, args.get("image_fallback"), render_args)
-    return found[: int(args.get("count", 1))]
+    count = args.get("count", 1)
+    try:
+        return found[: int(count)]
+    except (TypeError, ValueError):
+        raise ImageArgError(f"card count must be a whole number, not {count!r}") from None
 
 
 def card_image_tags(images: Sequence[CardImage]) -> Markup:

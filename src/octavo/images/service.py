@@ -86,7 +86,10 @@ class ImageService:
         self.finder = Finder(self)
 
     def image(self, path: str, search_path: Sequence[str]) -> BaseImage:
-        """Publ's ``image(path)``: never raises; a missing file renders as an error."""
+        """Publ's ``image(path)``: a missing file renders as an error; a path that is not
+        text is the template's mistake, named as such."""
+        if not isinstance(path, str):
+            raise TypeError(f"image(): the path must be text, not {path!r}")
         return self.finder.get(path, search_path)
 
     def plan(self, source: Source, args: RenditionArgs, output_scale: int) -> RenditionPlan:

@@ -26,16 +26,19 @@ def get_entry(entry_id: Any) -> Entry | None:
     return load_entry(ix, row) if row is not None else None
 
 
-def get_template(template: str | list[str], relation: Any = None) -> str | None:
+def get_template(template: Any, relation: Any = None) -> str | None:
     """The filename to ``{% include %}`` for a name, looked up from an entry's category,
     a category, or a path."""
+    if not isinstance(template, str | list | tuple):
+        raise TypeError(f"get_template(): the name must be text or a list, not {template!r}")
     if isinstance(relation, Entry):
         where = str(relation.category)
     elif isinstance(relation, Category):
         where = relation.path
     else:
         where = str(relation or "").strip("/")
-    found = flask.current_app.templates.find(where, template)  # type: ignore[attr-defined]
+    names = template if isinstance(template, str) else [str(name) for name in template]
+    found = flask.current_app.templates.find(where, names)  # type: ignore[attr-defined]
     return found.filename if found else None
 
 

@@ -105,7 +105,7 @@ class Category:
     def get_all(self, name: str) -> list[str] | None:
         if not self._meta:
             return None
-        wanted = name.lower()
+        wanted = str(name).lower()
         return [value for key, value in self._meta.headers if key.lower() == wanted]
 
     def __getattr__(self, name: str) -> Any:

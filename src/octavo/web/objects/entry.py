@@ -118,7 +118,7 @@ class Entry:
     def get_all(
         self, name: str, always_show: bool = False, always_allow: bool = False
     ) -> list[str]:
-        wanted = name.lower()
+        wanted = str(name).lower()
         if wanted == "auth":
             return []
         if not (self.authorized or always_show or always_allow or wanted in _ALWAYS_READABLE):
@@ -292,7 +292,7 @@ class Entry:
                 query["id"] = self.id
             elif paging == "week":
                 query["date"] = self.date.floor("week").format("YYYYMMDD") + "_w"
-            elif paging in _ARCHIVE_FORMATS:
+            elif isinstance(paging, str) and paging in _ARCHIVE_FORMATS:
                 query["date"] = self.date.format(_ARCHIVE_FORMATS[paging])
             else:
                 raise ValueError(f"unknown paging type {paging!r}")
