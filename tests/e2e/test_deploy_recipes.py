@@ -78,6 +78,12 @@ def environment(**extra: str) -> dict[str, str]:
     return {**keep, "PATH": f"{BIN}:/usr/bin:/bin", **extra}
 
 
+def run_ok(command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Run a recipe's command to its end; it must succeed."""
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 class Server:
     """A web command started in its own process group, stopped with SIGTERM."""
 
@@ -137,24 +143,8 @@ def test_procfile_release_then_web(backend, tmp_path, servers):
     commands = procfile()
     assert set(commands) == {"release", "web"}
 
-    release = subprocess.run(
-        ["bash", "-c", commands["release"]],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert release.returncode == 0, release.stdout + release.stderr
-    check = subprocess.run(
-        ["octavo", "reindex", "--check"],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    run_ok(["bash", "-c", commands["release"]], site, env)
+    run_ok(["octavo", "reindex", "--check"], site, env)
 
     web = Server(["bash", "-c", commands["web"]], site, env, tmp_path / "web.log")
     servers.append(web)

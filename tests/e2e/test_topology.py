@@ -36,6 +36,7 @@ from tests.e2e.test_deploy_recipes import (
     free_port,
     platform_url,
     procfile,
+    run_ok,
 )
 from tests.integration.s3servers import CREDENTIALS, MotoServer, ServerFailed
 
@@ -68,15 +69,7 @@ def instances():
 
 
 def release(site: Path, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        ["bash", "-c", procfile()["release"]],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    run_ok(["bash", "-c", procfile()["release"]], site, env)
 
 
 def start(site: Path, port: int, env: dict[str, str], log: Path) -> Server:
@@ -176,15 +169,7 @@ def test_rolling_deploy_of_two_instances_behind_a_balancer(tmp_path, s3, instanc
         wait_until(lambda port=port: port in balancer.ready, 10)
     restart_ended = time.time()
 
-    rebuild = subprocess.run(
-        ["octavo", "reindex", "--fresh", "--quiet"],
-        cwd=second,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert rebuild.returncode == 0, rebuild.stderr
+    run_ok(["octavo", "reindex", "--fresh", "--quiet"], second, env)
     time.sleep(2)
     stop.touch()
     assert load.wait(timeout=120) == 0
