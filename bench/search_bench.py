@@ -122,6 +122,7 @@ def write_apps(corpus: Corpus, pg_url: str) -> dict[str, Path]:
 
 
 def clear_publ(corpus: Corpus) -> None:
+    """Remove Publ's databases and Whoosh folder (a cold reindex starts from nothing)."""
     for name in ("publ-search-index.db", "publ-nosearch-index.db"):
         for suffix in ("", "-journal", "-wal", "-shm"):
             (corpus.root / (name + suffix)).unlink(missing_ok=True)
@@ -135,7 +136,7 @@ def cold_reindex(
     corpus: Corpus,
     logs: Path,
     repeat: int,
-    with_publ: bool,
+    publ_build: str,
 ) -> dict[str, list[RunResult]]:
     runs: dict[str, list[RunResult]] = {}
 
@@ -155,17 +156,32 @@ def cold_reindex(
             # Alternate who goes first; the last round ends "with" (the queries need it).
             for label, cmd in order if (repeat - 1 - round_) % 2 == 0 else reversed(order):
                 measure(f"octavo-{backend}-{label}-search", cmd, octavo.env())
-    if not with_publ:
+    if publ_build == "keep":
         return runs
-    # Publ at last, once each (about a minute or more per run at 10k); the search one
-    # stays built for the query benchmark.
-    clear_publ(corpus)
-    measure(
-        "publ-without-search",
-        publ.cli("reindex", "--quietly"),
-        publ.flask_env(apps["publ-nosearch"]),
-    )
-    measure("publ-with-search", publ.cli("reindex", "--quietly"), publ.flask_env(apps["publ"]))
+    if publ_build == "reindex":  # Publ's own path, timed: one Whoosh commit per entry
+        clear_publ(corpus)
+        measure(
+            "publ-without-search",
+            publ.cli("reindex", "--quietly"),
+            publ.flask_env(apps["publ-nosearch"]),
+        )
+        measure("publ-with-search", publ.cli("reindex", "--quietly"), publ.flask_env(apps["publ"]))
+        return runs
+    # fill: the entry database without search (reused when an earlier run built it), then
+    # Whoosh filled with Publ's documents through one writer (see publ_whoosh_fill.py).
+    nosearch = corpus.root / "publ-nosearch-index.db"
+    if not nosearch.exists():
+        measure(
+            "publ-without-search",
+            publ.cli("reindex", "--quietly"),
+            publ.flask_env(apps["publ-nosearch"]),
+        )
+    shutil.rmtree(corpus.root / "publ-whoosh", ignore_errors=True)
+    for suffix in ("-journal", "-wal", "-shm"):
+        (corpus.root / f"publ-search-index.db{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(nosearch, corpus.root / "publ-search-index.db")
+    fill = [str(publ.python), str(BENCH_DIR / "publ_whoosh_fill.py"), str(apps["publ"])]
+    measure("publ-whoosh-fill", fill, publ.flask_env(apps["publ"]))
     return runs
 
 
@@ -200,9 +216,13 @@ def main() -> None:
     parser.add_argument("--publ-requests", type=int, default=50, help="per query, Publ")
     parser.add_argument("--repeat", type=int, default=2, help="cold reindex rounds (Octavo)")
     parser.add_argument(
-        "--keep-publ-index",
-        action="store_true",
-        help="reuse Publ's index and Whoosh folder from an earlier run (no Publ reindex)",
+        "--publ-build",
+        choices=["reindex", "fill", "keep"],
+        default="reindex",
+        help="reindex: Publ's cold reindex with and without search_index, timed (about "
+        "150 ms an entry with Whoosh); fill: its entry database without search (reused if "
+        "present), Whoosh filled through one writer (publ_whoosh_fill.py); keep: both as "
+        "an earlier run left them",
     )
     args = parser.parse_args()
     publ = ensure_publ_env()
@@ -215,8 +235,7 @@ def main() -> None:
     apps = write_apps(corpus, args.pg_url)
 
     print("cold reindex…", file=sys.stderr)
-    with_publ = not args.keep_publ_index or not (corpus.root / "publ-whoosh").exists()
-    runs = cold_reindex(octavo, publ, apps, corpus, logs, args.repeat, with_publ)
+    runs = cold_reindex(octavo, publ, apps, corpus, logs, args.repeat, args.publ_build)
     walls = {
         label: (
             statistics.median(r.wall_s for r in results),
@@ -283,6 +302,11 @@ def render(
                 f"| {engine} | {without[0]:.1f} s (CPU {without[1]:.1f} s) | {with_[0]:.1f} s "
                 f"(CPU {with_[1]:.1f} s) | {wall:+.0f}% | {cpu:+.0f}% |"
             )
+    if "publ-whoosh-fill" in walls:
+        lines.append(
+            f"\nPubl's Whoosh index filled through one writer (publ_whoosh_fill.py): "
+            f"{walls['publ-whoosh-fill'][0]:.1f} s"
+        )
     lines += [
         "",
         "## Search page throughput (requests/s, one process, one at a time)",

@@ -126,6 +126,13 @@ def test_a_title_match_outranks_many_matches_in_the_text(site):
     assert found(site, "walrus") == [11, 10]
 
 
+def test_short_and_common_words(site):
+    assert found(site, '"the walrus family"') == [10]
+    assert found(site, "the walrus family") == [10]
+    # A stopword is required (SQLite) or ignored (PostgreSQL's English, MariaDB).
+    assert found(site, "of walrus") in ([11], [11, 10])
+
+
 def test_phrases_prefixes_and_exclusions(site):
     assert found(site, '"emperor penguins"') == [1]
     assert found(site, '"penguins emperor"') == []
