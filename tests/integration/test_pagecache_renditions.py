@@ -26,7 +26,7 @@ def test_a_cached_page_keeps_working_images_after_a_wipe(
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "entry.html").write_text("{{ entry.body }}")
     (tmp_path / "static").mkdir()
-    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL}
+    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL, "CACHE_SERVER_TIMEOUT": 5}
     extra = s3_config(request) if store == "s3" else {}
     app = make_app(tmp_path, cache={**cache, "CACHE_KEY_PREFIX": new_prefix()}, **extra)
     client = app.test_client()

@@ -72,7 +72,12 @@ def cache_config(backend: str, root: Path, memcached_port: int, prefix: str) -> 
             "CACHE_MEMCACHED_SERVERS": [f"127.0.0.1:{memcached_port}"],
         },
         "redis": {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL},
-    }[backend] | {"CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": 600}
+    }[backend] | {
+        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_DEFAULT_TIMEOUT": 600,
+        # a loaded CI machine must not pass for a server outage (tested on its own)
+        "CACHE_SERVER_TIMEOUT": 5,
+    }
 
 
 def new_prefix() -> str:

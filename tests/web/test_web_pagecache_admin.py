@@ -95,7 +95,13 @@ def test_cli_stats_and_clear_through_cache_url(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site")
     prefix = new_prefix()
     site = CachedSite(
-        root, {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
+        root,
+        {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "CACHE_SERVER_TIMEOUT": 5,
+        },
     )
     (root / "app.py").write_text(
         "from octavo import Octavo\n"
@@ -105,7 +111,7 @@ def test_cli_stats_and_clear_through_cache_url(tmp_path: Path) -> None:
     for path in ("/blog/", "/blog/", "/other/"):
         site.get(path)
     site.app.page_cache.counts.flush()
-    env = {**os.environ, "CACHE_URL": f"{REDIS_URL}?prefix={prefix}"}
+    env = {**os.environ, "CACHE_URL": f"{REDIS_URL}?prefix={prefix}&server_timeout=5"}
     env.pop("DATABASE_URL", None)
     stats = subprocess.run(
         [OCTAVO, "cache", "stats"], cwd=root, env=env, capture_output=True, text=True, timeout=120

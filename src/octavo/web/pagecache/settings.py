@@ -9,10 +9,11 @@ config dict) and, for twelve-factor hosts, the ``CACHE_URL`` environment variabl
     redis://[:password@]host:6379/0 (or rediss://)   Redis through redis-py
     null://                        no page cache
 
-Query arguments on the URL set the key prefix (``?prefix=site1:``) and the entry timeout
-in seconds (``?timeout=600``). In ``cache``, Octavo also reads ``CACHE_KEY_PREFIX``
-(default ``octavo:``), ``CACHE_HTTP_MAX_AGE`` (the ``max-age`` public pages carry;
-default ``CACHE_DEFAULT_TIMEOUT``), ``CACHE_STALE_WHILE_REVALIDATE`` and
+Query arguments on the URL set the key prefix (``?prefix=site1:``), the entry timeout
+in seconds (``?timeout=600``), ``?local_size=`` and ``?server_timeout=`` (below).
+In ``cache``, Octavo also reads ``CACHE_KEY_PREFIX`` (default ``octavo:``),
+``CACHE_HTTP_MAX_AGE`` (the ``max-age`` public pages carry; default
+``CACHE_DEFAULT_TIMEOUT``), ``CACHE_STALE_WHILE_REVALIDATE`` and
 ``CACHE_SERVER_TIMEOUT`` (seconds a cache server may take before it counts as down,
 default 0.25) and ``CACHE_LOCAL_SIZE`` (bytes of pages each process keeps in memory in
 front of a shared backend, default 32 MiB; 0 turns that off). The page cache is off
@@ -168,6 +169,8 @@ def _from_url(url: str) -> dict[str, Any]:
         out["CACHE_DEFAULT_TIMEOUT"] = query["timeout"]
     if "local_size" in query:
         out["CACHE_LOCAL_SIZE"] = query["local_size"]
+    if "server_timeout" in query:
+        out["CACHE_SERVER_TIMEOUT"] = query["server_timeout"]
     if kind == "FileSystemCache":
         out["CACHE_DIR"] = parts.path
     elif kind == "MemcachedCache":
