@@ -118,3 +118,18 @@ def test_a_refused_file_never_costs_the_site_its_index(index_db, content, write,
     assert report.rebuilt == first_build
     assert set(entries_by_path(index_db)) == {"good.md"}
     assert [p.path for p in report.problems] == ["bad.md"]
+
+
+def test_names_differing_only_in_case_or_accents_are_distinct(index_db, content, write):
+    """MariaDB's default collation made these one key: the second file was refused, and
+    the second alias aborted the whole scan."""
+    write("A.md", "Title: upper\nPath-Alias: /Old\nTag: caf\u00e9\nTag: cafe\n\nx\n")
+    write("a.md", "Title: lower\nPath-Alias: /old\nEntry-Type: Note\n\nx\n")
+    write("\u00e9.md", "Title: accent\nEntry-Type: note\n\nx\n")
+    write("e.md", "Title: plain\n\nx\n")
+    report = make_scanner(index_db, content).update()
+    assert report.problems == []
+    titles = {path: row.title for path, row in entries_by_path(index_db).items()}
+    assert titles == {"A.md": "upper", "a.md": "lower", "\u00e9.md": "accent", "e.md": "plain"}
+    assert {a.path for a in table_rows(index_db, "aliases")} == {"/Old", "/old"}
+    assert {t.tag_key for t in table_rows(index_db, "entry_tags")} == {"caf\u00e9", "cafe"}

@@ -33,12 +33,23 @@ from octavo.index.search_schema import search_table
 
 #: 6: slugs and tag keys as Publ computes them; 7: entry_acl (Auth: rows); 8: entry_files
 #: and folders (who may fetch a private entry's images and files); 9: search (full-text);
-#: 10: entry_texts; 11: images' mode and orientation.
-SCHEMA_VERSION = 11
+#: 10: entry_texts; 11: images' mode and orientation; 12: keys compared exactly on
+#: MariaDB/MySQL (see key_string).
+SCHEMA_VERSION = 12
 
 #: Long enough for real paths, short enough for a MySQL utf8mb4 key; content/limits.py
 #: checks every value before it reaches a column.
 PATH_LENGTH = limits.PATH
+
+
+def key_string(length: int) -> String:
+    """Text that names something (a path, a tag key, a principal), compared exactly on
+    every backend. MariaDB's default collation folds case and accents: `A.md` and
+    `a.md`, aliases `/Old` and `/old`, tags `café` and `cafe` would be one key there,
+    and the second would be refused (or answer for the first)."""
+    binary = mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin")
+    return String(length).with_variant(binary, "mysql", "mariadb")
+
 
 #: An entry's text: MySQL's TEXT stops at 64 KiB, LONGTEXT at 4 GiB.
 LONG_TEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
@@ -129,7 +140,7 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
     md = MetaData()
 
     def path_column(name: str, **kw: object) -> Column:
-        return Column(name, String(PATH_LENGTH), **kw)  # type: ignore[arg-type]
+        return Column(name, key_string(PATH_LENGTH), **kw)  # type: ignore[arg-type]
 
     files = Table(
         f"{prefix}files",
@@ -170,7 +181,7 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
             "sort_title", String(200), nullable=False
         ),  # (category, sort_title) fits a MySQL key
         Column("slug_text", Text, nullable=False),
-        Column("entry_type", String(limits.NAME), nullable=False),
+        Column("entry_type", key_string(limits.NAME), nullable=False),
         Column("redirect_url", Text),
         Column("entry_template", String(limits.NAME)),
         Column("summary", Text),
@@ -194,7 +205,7 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
         f"{prefix}entry_tags",
         md,
         Column("entry_pk", Integer, primary_key=True),
-        Column("tag_key", String(limits.NAME), primary_key=True),
+        Column("tag_key", key_string(limits.NAME), primary_key=True),
         Column("name", String(limits.NAME), nullable=False),
         Column("hidden", Boolean, nullable=False),
         # The entry's listing order, copied here so a tag page walks one index range in
@@ -264,7 +275,7 @@ def _describe(version: int, generation: int, search_language: str) -> Tables:
         md,
         Column("entry_pk", Integer, primary_key=True),
         Column("position", SmallInteger, primary_key=True),
-        Column("principal", String(limits.NAME), primary_key=True),
+        Column("principal", key_string(limits.NAME), primary_key=True),
         Column("allow", Boolean, nullable=False),
     )
     # The local files each entry refers to (octavo.content.references), every folder the
