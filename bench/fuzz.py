@@ -1,13 +1,14 @@
 """The long run of the fuzzers that CI runs briefly (issue 9).
 
-Runs tests/web/test_web_fuzz_urls.py and tests/web/test_web_fuzz_renditions.py with
-many more examples than CI does, then reports, per property: examples tried (passing,
-failing, invalid), time, what the examples exercised (Hypothesis events), and every
-failure found with the seed that replays it. Octavo only: there is nothing of Publ's
-to compare a fuzzer with.
+Runs tests/web/test_web_fuzz_urls.py, tests/web/test_web_fuzz_renditions.py and
+tests/web/test_web_fuzz_content.py (content files) with many more examples than CI
+does, then reports, per property: examples tried (passing, failing, invalid), time,
+what the examples exercised (Hypothesis events), and every failure found with the
+seed that replays it. Octavo only: there is nothing of Publ's to compare a fuzzer with.
 
     python3 bench/fuzz.py                      # 3,000 examples per property
     python3 bench/fuzz.py --examples 20000 --seed 1234
+    python3 bench/fuzz.py --only content       # one fuzzer (a part of its file name)
 
 The report is Markdown on stdout, also saved as bench/results/fuzz-<timestamp>.md
 (with the full pytest output beside it). Exit status 1 if any property failed.
@@ -26,7 +27,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ["tests/web/test_web_fuzz_urls.py", "tests/web/test_web_fuzz_renditions.py"]
+TESTS = [
+    "tests/web/test_web_fuzz_urls.py",
+    "tests/web/test_web_fuzz_renditions.py",
+    "tests/web/test_web_fuzz_content.py",
+]
 _HEADER = re.compile(r"^(tests/\S+::\S+):$")
 _COUNTS = re.compile(r"- (\d+) passing, (\d+) failing, and (\d+) invalid test cases")
 _PHASE = re.compile(r"- during (\w+) phase \(([\d.]+) seconds\)")
@@ -72,6 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=3000, help="examples per property")
     parser.add_argument("--seed", type=int, default=None, help="replay a run's seed")
+    parser.add_argument("--only", default="", help="run the fuzzers whose file names hold this")
     options = parser.parse_args()
     seed = options.seed if options.seed is not None else random.randrange(2**32)
     env = {
@@ -82,7 +88,7 @@ def main() -> int:
     }
     command = [
         str(ROOT / ".venv" / "bin" / "pytest"),
-        *TESTS,
+        *[test for test in TESTS if options.only in test],
         "-q",
         "-p",
         "no:cacheprovider",
