@@ -74,50 +74,41 @@ def site_for_search(corpus: Corpus, name: str, snippet: bool) -> Path:
 
 
 def write_apps(corpus: Corpus, pg_url: str) -> dict[str, Path]:
-    plain = site_for_search(corpus, "search-templates", snippet=False)
-    snippets = site_for_search(corpus, "search-templates-snippets", snippet=True)
-    whoosh = corpus.root / "publ-whoosh"
+    """Each engine's app file: (label, file name, engine, database file, settings)."""
+    plain = str(site_for_search(corpus, "search-templates", snippet=False))
+    snippets = str(site_for_search(corpus, "search-templates-snippets", snippet=True))
+    octavo = {"index_scan_on_start": False, "search_index": "unused"}
+    specs: list[tuple[str, str, str, str, dict[str, Any]]] = [
+        ("octavo-sqlite", "octavo_search_app", "octavo", "octavo-search-index.db", {}),
+        (
+            "octavo-sqlite-snippets",
+            "octavo_search_snippets_app",
+            "octavo",
+            "octavo-search-index.db",
+            {"template_folder": snippets},
+        ),
+        (
+            "octavo-postgresql",
+            "octavo_search_pg_app",
+            "octavo",
+            "unused.db",
+            {"database_url": pg_url},
+        ),
+        (
+            "publ",
+            "publ_search_app",
+            "publ",
+            "publ-search-index.db",
+            {"search_index": str(corpus.root / "publ-whoosh"), "template_folder": plain},
+        ),
+        ("publ-nosearch", "publ_nosearch_app", "publ", "publ-nosearch-index.db", {}),
+    ]
     apps = {}
-    common = {"index_scan_on_start": False}
-    apps["octavo-sqlite"] = corpus.write_app(
-        "octavo_search_app",
-        "octavo",
-        "Octavo",
-        corpus.root / "octavo-search-index.db",
-        search_index="unused",
-        template_folder=str(plain),
-        **common,
-    )
-    apps["octavo-sqlite-snippets"] = corpus.write_app(
-        "octavo_search_snippets_app",
-        "octavo",
-        "Octavo",
-        corpus.root / "octavo-search-index.db",
-        search_index="unused",
-        template_folder=str(snippets),
-        **common,
-    )
-    apps["octavo-postgresql"] = corpus.write_app(
-        "octavo_search_pg_app",
-        "octavo",
-        "Octavo",
-        corpus.root / "unused.db",
-        search_index="unused",
-        template_folder=str(plain),
-        database_url=pg_url,
-        **common,
-    )
-    apps["publ"] = corpus.write_app(
-        "publ_search_app",
-        "publ",
-        "Publ",
-        corpus.root / "publ-search-index.db",
-        search_index=str(whoosh),
-        template_folder=str(plain),
-    )
-    apps["publ-nosearch"] = corpus.write_app(
-        "publ_nosearch_app", "publ", "Publ", corpus.root / "publ-nosearch-index.db"
-    )
+    for label, name, module, database, settings in specs:
+        if module == "octavo":
+            settings = {**octavo, "template_folder": plain, **settings}
+        factory = "Octavo" if module == "octavo" else "Publ"
+        apps[label] = corpus.write_app(name, module, factory, corpus.root / database, **settings)
     return apps
 
 
