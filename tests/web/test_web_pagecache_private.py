@@ -29,7 +29,14 @@ def test_no_private_page_reaches_another_reader(
 ) -> None:
     root = copy_site(AUTH_SITE, tmp_path / "site")
     cache = cache_config(backend, tmp_path, memcached_port, new_prefix())
-    app = make_app(root, "authsite", secret_key=SECRET, auth={"TEST_ENABLED": True}, cache=cache)
+    app = make_app(
+        root,
+        "authsite",
+        secret_key=SECRET,
+        auth={"TEST_ENABLED": True},
+        search_index=True,  # as make_auth_site: the crawl includes search pages
+        cache=cache,
+    )
     app.index.refresh_seconds = 0
     site = Site(root, app)
     readers = [("admin", "test:admin", "session"), ("alice", "test:alice", "session"), *READERS]
