@@ -1092,6 +1092,25 @@ API_PROBES = [
         "402 403 | 403 402 | 0",
     ),
     P(
+        # view.spec in Publ's key order: filters as given, then the offset, then the page size
+        "view-spec-order",
+        V,
+        "/log/?date=2021&tag=red",
+        "{{ view.spec }} | {{ view(recurse=True).spec }} | "
+        "{{ get_view(count=3, category='log', order='oldest', recurse=True).spec }}",
+        "{'tag': 'red', 'category': 'log', 'date': '2021'} | "
+        "{'tag': 'red', 'category': 'log', 'recurse': True, 'date': '2021'} | "
+        "{'category': 'log', 'order': 'oldest', 'recurse': True, 'count': 3}",
+    ),
+    P(
+        # with no `order`, Publ lists attachments by entry ID (neither header, title nor date)
+        "entry-attachments-unordered",
+        V,
+        "/",
+        ids("get_entry(610).attachments") + "| " + ids("get_entry(610).attachments()"),
+        "611 612 613 | 611 612 613",
+    ),
+    P(
         "entry-attached",
         V,
         "/",

@@ -45,7 +45,7 @@ def category_page(category: str, template: str | None, via_alias: bool = False) 
         if template and category_exists(nested):
             return flask.redirect(urls.with_query(urls.category_url(nested, None)), 301)
         raise NotFound(f"No such view '{name}'")
-    view = View.load({"category": category, **view_spec_from_args()})
+    view = View.load({**view_spec_from_args(), "category": category})  # Publ's key order
     return render_page(found, category=cat, view=view)
 
 

@@ -349,7 +349,10 @@ class Entry:
             relation = {key: self.id, **({"_attachments": True} if key == "attachments" else {})}
             query = filter_query({**spec, **relation}, order or "title")
             ix = request_index()
-            return [load_entry(ix, row) for row in ix.reader.listing(query)]
+            rows = ix.reader.listing(query)
+            if order is None:  # Publ's unordered query comes back in entry ID order
+                rows = sorted(rows, key=lambda row: row.entry_id)
+            return [load_entry(ix, row) for row in rows]
 
         return CallableProxy(find)
 

@@ -89,7 +89,10 @@ def normalise(spec: Mapping[str, Any], one_offset: bool = True) -> dict[str, Any
         result.pop("count", None)
     if "count" in result:
         result["count"] = _count(result["count"])
-    return result
+    # Publ's order, which `view.spec` shows: the filters as given, then the offset, then
+    # the page size (`date` is both)
+    paging = [k for k in (*OFFSET_KEYS, "count") if k in result]
+    return {**{k: v for k, v in result.items() if k not in paging}, **{k: result[k] for k in paging}}
 
 
 def _count(value: Any) -> int:
@@ -138,7 +141,7 @@ class View:
     def load(spec: Mapping[str, Any]) -> View:
         """One View per normalised spec per request."""
         normal = normalise(spec)
-        key = ("view", repr(sorted(normal.items())))
+        key = ("view", repr(list(normal.items())))
         memo = request_index().memo
         if key not in memo:
             memo[key] = View(normal)
