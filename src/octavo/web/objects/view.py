@@ -92,7 +92,8 @@ def normalise(spec: Mapping[str, Any], one_offset: bool = True) -> dict[str, Any
     # Publ's order, which `view.spec` shows: the filters as given, then the offset, then
     # the page size (`date` is both)
     paging = [k for k in (*OFFSET_KEYS, "count") if k in result]
-    return {**{k: v for k, v in result.items() if k not in paging}, **{k: result[k] for k in paging}}
+    filters = {k: v for k, v in result.items() if k not in paging}
+    return {**filters, **{k: result[k] for k in paging}}
 
 
 def _count(value: Any) -> int:
