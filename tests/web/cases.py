@@ -986,6 +986,19 @@ API_PROBES = [
         "http://localhost/blog/travel/?id=10",
     ),
     P(
+        # the target category's index template is left out of the URL; tags follow the page
+        "entry-archive-index-template",
+        E,
+        "/",
+        "{{ get_entry(10).archive(template='index') }} | "
+        "{{ get_entry(80).archive(template='_themed-index') }} | "
+        "{{ get_entry(80).archive(template='index') }} | "
+        "{{ get_entry(10).archive(template='index', category='themed', paging='year') }} | "
+        "{{ get_entry(10).archive(tag='x') }}",
+        "/blog/travel/?id=10 | /themed/?id=80 | /themed/index?id=80 | "
+        "/themed/index?date=2020 | /blog/travel/?id=10&tag=x",
+    ),
+    P(
         "entry-category",
         E,
         "/",

@@ -287,7 +287,7 @@ class Entry:
             tag: Any = None,
         ) -> str:
             where = self._row.category if category is None else str(category)
-            query: dict[str, Any] = {"tag": _tag_keys(tag)}
+            query: dict[str, Any] = {}
             if paging in (None, "offset"):
                 query["id"] = self.id
             elif paging == "week":
@@ -296,7 +296,12 @@ class Entry:
                 query["date"] = self.date.format(_ARCHIVE_FORMATS[paging])
             else:
                 raise ValueError(f"unknown paging type {paging!r}")
-            return urls.category_url(where, template or None, absolute, **query)
+            query["tag"] = _tag_keys(tag)  # after the page, as in Publ's URLs
+            from octavo.web.objects.category import Category
+
+            # the category's own index template is left out of the URL, as Publ does
+            shown = None if str(template) == Category.load(where).index_template else template
+            return urls.category_url(where, shown or None, absolute, **query)
 
         return CallableProxy(build)
 
