@@ -56,6 +56,23 @@ def test_an_edit_records_the_entry_its_categories_and_tags(index_db, content, wr
     }
 
 
+def test_long_tags_stay_distinct_and_are_found_whole(index_db, content, write):
+    """Cut to the column's 255 characters, two deep categories were one tag, and a page
+    looking up its whole tag never saw the change (a stale page)."""
+    one, two = "c" * 150 + "/" + "d" * 110 + "1", "c" * 150 + "/" + "d" * 110 + "2"
+    write(f"{one}/a.md", "Title: A\nEntry-ID: 1\n\nA")
+    write(f"{two}/b.md", "Title: B\nEntry-ID: 2\n\nB")
+    built = scan(index_db, content)
+    write(f"{one}/a.md", "Title: A2\nEntry-ID: 1\n\nA")
+    version = scan(index_db, content)
+    changed = changed_since(index_db, built).changed
+    assert changed[changes.stored_tag(f"cat:{one}")] == version
+    assert changed[changes.stored_tag(f"path:{one}/a.md")] == version
+    assert changes.stored_tag(f"cat:{two}") not in changed
+    assert changed[changes.stored_tag("cat:" + "c" * 150)] == version  # short: as it is
+    assert changes.stored_tag("cat:" + "c" * 150) == "cat:" + "c" * 150
+
+
 def test_moves_new_categories_category_files_and_removals(index_db, content, write):
     entry = write("blog/a.md", "Title: A\nEntry-ID: 1\n\nA")
     built = scan(index_db, content)

@@ -305,3 +305,17 @@ def test_instances_on_one_index_database_share_invalidations(
     assert "[One Edited]" in response.get_data(as_text=True)
     assert cache_state(second.get("/other/")) == "hit"
     first.app.keeper.stop()
+
+
+def test_a_deep_category_page_is_refreshed(make_site: MakeSite) -> None:
+    """A category path longer than the change log's column: its tag was cut to fit,
+    and the page, looking up the whole tag, never saw a change (stale for good)."""
+    deep = "blog/" + "d" * 130 + "/" + "e" * 130
+    site = make_site("simple")
+    site.add(f"{deep}/a.md", "Title: First\nEntry-ID: 301\nDate: 2024-01-01\n\nA")
+    site.rescan()
+    assert site.get(f"/{deep}/").get_data(as_text=True).endswith("[First]")
+    assert cache_state(site.get(f"/{deep}/")) == "hit"
+    site.add(f"{deep}/b.md", "Title: Second\nEntry-ID: 302\nDate: 2024-01-02\n\nB")
+    site.rescan()
+    assert site.get(f"/{deep}/").get_data(as_text=True).endswith("[Second][First]")

@@ -19,6 +19,7 @@ makes it stale.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,19 @@ IMAGES = "images"
 
 #: Versions whose tags are kept; an instance that fell further behind drops everything.
 KEEP_VERSIONS = 1000
+
+#: The longest tag stored as it is (the column's size).
+_TAG_LENGTH = 255
+
+
+def stored_tag(tag: str) -> str:
+    """A tag as the change log stores it, and as a page's tags are looked up in it. A tag
+    longer than the column (a deep category, a long path) is stored as its digest: cut to
+    fit, two long tags would be one, and a page's lookup by the whole tag would never
+    find the change (a stale page served for good)."""
+    if len(tag) <= _TAG_LENGTH:
+        return tag
+    return "sha256:" + hashlib.sha256(tag.encode()).hexdigest()
 
 
 def entry_tag(entry_id: int) -> str:
@@ -98,7 +112,7 @@ def record(conn: Connection, tags: Iterable[str]) -> int:
     transaction); old versions' rows are pruned. Returns the new version."""
     bump_version(conn)
     version = content_version(conn)
-    rows = [{"version": version, "tag": tag[:255]} for tag in sorted(set(tags))]
+    rows = [{"version": version, "tag": stored_tag(tag)} for tag in sorted(set(tags))]
     for part in chunks(rows, 5000):
         conn.execute(changes_table.insert(), list(part))
     conn.execute(delete(changes_table).where(changes_table.c.version <= version - KEEP_VERSIONS))
@@ -115,7 +129,8 @@ class ChangeLog:
 
 
 def changed_since(conn: Connection, version: int) -> ChangeLog:
-    """Tags changed by versions after `version` (0: all that are kept)."""
+    """Tags changed by versions after `version` (0: all that are kept), as stored:
+    look a tag up by :func:`stored_tag`."""
     c = changes_table
     oldest = conn.execute(select(func.min(c.c.version))).scalar()
     rows = conn.execute(

@@ -77,7 +77,7 @@ class Freshness:
         anything = changes.ANY in tag_set
         if anything and (self._version or 0) > version:
             return False
-        if any(changed.get(tag, 0) > version for tag in tag_set):
+        if any(changed.get(changes.stored_tag(tag), 0) > version for tag in tag_set):
             return False
         start = bisect.bisect_right(self._times, stored_at)
         end = bisect.bisect_right(self._times, time.time())
