@@ -240,6 +240,18 @@ def _without_footnotes_in_headings(text: str) -> str:
         text = changed
 
 
+_SCRIPT_TAG = re.compile(r"<(?=(?:script|style)\b)", re.IGNORECASE)
+
+
+def _without_script_tags(text: str) -> str:
+    """``<script``/``<style`` is written ``&lt;``. Opened in running text, Publ's HTML
+    pass (over the whole page) reads everything up to the next ``</script>`` as script
+    text, and drops the rest of the page if none follows; Octavo rewrites each HTML
+    fragment on its own. A browser reads either page the same way: script up to
+    ``</script>`` (docs/compatibility/markup.md)."""
+    return _SCRIPT_TAG.sub("&lt;", text)
+
+
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=)("[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
@@ -259,6 +271,7 @@ DELIBERATE = [
     ("broken character reference", _without_broken_character_references),
     ("image URL with & in a background style", _without_ampersands_in_image_urls),
     ("footnote in a heading (TOC link)", _without_footnotes_in_headings),
+    ("script or style opened in running text", _without_script_tags),
 ]
 
 
