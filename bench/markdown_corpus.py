@@ -48,11 +48,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pip._internal.models.index import PyPI
+
 BENCH_DIR = Path(__file__).resolve().parent
 PACKAGE_LIST = BENCH_DIR / "markdown_packages.txt"
 CORPUS_DIR = BENCH_DIR / "corpora" / "markdown"
 DOCS_DIR = CORPUS_DIR / "docs"
-PYPI_JSON = "https://pypi.org/pypi"
+#: The package index's JSON API, where pip itself finds it.
+PYPI_JSON = PyPI.pypi_url
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 MAX_DOC_BYTES = 512 * 1024
 DOWNLOAD_TIMEOUT = 180
