@@ -124,3 +124,24 @@ def test_broken_html_entry() -> None:
     text = '<p attr="unclosed>text<!-- open comment <?pi?> &bogus; <![CDATA[x]]> <a href=1'
     html = timed(markup_of(text, is_markdown=False).body)
     assert html.startswith('<p attr="unclosed>text<!-- open comment ') and "&bogus;" in html
+
+
+@pytest.mark.parametrize("broken", ["&#;", "&#abc;", "&#x;"])
+def test_text_after_a_broken_character_reference_is_kept(broken: str) -> None:
+    # Publ's page-wide HTML pass stops at such an `&#` and drops the rest of the page.
+    body = str(markup_of(f"a {broken} b\n\n<div>x {broken} y</div>\n\nafter *it*\n").body())
+    assert f"<p>a {broken} b</p>" in body and f"x {broken} y" in body
+    assert body.endswith("<p>after <em>it</em></p>")
+
+
+def test_remote_image_url_is_escaped_once_in_its_background_style() -> None:
+    # Publ escapes it twice (`&amp;amp;`), so a browser would ask for another URL.
+    body = str(
+        markup_of(
+            "![](https://example.com/x.png?a=1&b=2{320,240})\n\n"
+            '<img src="https://example.com/y.png?a=1&amp;b=2" width="150" height="54">\n'
+        ).body()
+    )
+    assert "url('https://example.com/x.png?a=1&amp;b=2')" in body
+    assert "url('https://example.com/y.png?a=1&amp;b=2')" in body
+    assert "&amp;amp;" not in body
