@@ -202,3 +202,17 @@ def test_any_content_files_scan_and_render(content_site, good, bad):
             expect_ok = drawn_good and not templated
             _check_page(client, f"/{row.entry_id}", f"{path}: {where}", expect_ok)
             _check_page(client, f"/{row.category}/" if row.category else "/", where, False)
+
+
+def test_a_category_of_dots_is_no_parent(content_site):
+    """Found by the long run (seed 1002): `Category: ..` made the category page /../,
+    a 500 (its templates were looked up outside the template folder)."""
+    base = Path(content_site.site.content_folder) / "dots"
+    base.mkdir()
+    (base / "up.md").write_text("Title: Up\nEntry-ID: 9001\nCategory: ..\n\nx\n", encoding="utf-8")
+    (base / "mid.md").write_text("Title: Mid\nEntry-ID: 9002\nCategory: a/./../b\n\nx\n")
+    content_site.keeper.scan_now(wait=30)
+    client = content_site.test_client()
+    assert client.get("/9001").headers["Location"] == "/9001-Up"
+    assert client.get("/9002").headers["Location"] == "/b/9002-Mid"
+    assert client.get("/../").status_code == 404

@@ -23,8 +23,18 @@ def category_of(relpath: str) -> str:
 
 
 def normalize_category(value: str) -> str:
-    """Strip surrounding slashes and empty segments: ``/blog//tech/`` is ``blog/tech``."""
-    return "/".join(part for part in value.strip().split("/") if part)
+    """Strip surrounding slashes and empty segments: ``/blog//tech/`` is ``blog/tech``.
+    ``.`` and ``..`` segments are resolved and never climb above the root (a category
+    ``..`` had the URL ``/../``, which no browser keeps, and its templates were looked
+    up outside the template folder)."""
+    parts: list[str] = []
+    for part in value.strip().split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/".join(parts)
 
 
 def search_candidates(path: str, folders: Sequence[str]) -> list[str]:

@@ -52,7 +52,19 @@ def test_category_of(relpath, category):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("/blog//tech/", "blog/tech"), ("", ""), ("  x ", "x"), ("//", "")]
+    ("value", "expected"),
+    [
+        ("/blog//tech/", "blog/tech"),
+        ("", ""),
+        ("  x ", "x"),
+        ("//", ""),
+        # found by the content fuzzer: `Category: ..` was the page /../ (a 500)
+        ("..", ""),
+        ("../../a", "a"),
+        ("a/./../b", "b"),
+        ("a/b/..", "a"),
+        ("...", "..."),
+    ],
 )
 def test_normalize_category(value, expected):
     assert normalize_category(value) == expected
