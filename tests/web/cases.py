@@ -1116,6 +1116,22 @@ API_PROBES = [
         "{'category': 'log', 'order': 'oldest', 'recurse': True, 'count': 3}",
     ),
     P(
+        # a view of every category links to the root; category='' means "the view's own"
+        "view-link-without-category",
+        V,
+        "/log/",
+        "{{ get_view(count=3).link }} {{ get_view(date='2021').link(template='feed') }} "
+        "{{ view.link(category='') }} {{ view(count=2).link(category='filters') }}",
+        "/ /feed?date=2021 /log/ /filters/",
+    ),
+    P(
+        "view-tags-printed",
+        V,
+        "/filters/?tag=blue",
+        "{{ view.tags }} {{ get_view().tags }}",
+        "{'Blue'} set()",
+    ),
+    P(
         # with no `order`, Publ lists attachments by entry ID (neither header, title nor date)
         "entry-attachments-unordered",
         V,

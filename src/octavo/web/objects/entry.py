@@ -233,7 +233,7 @@ class Entry:
             head = [("og:title", self.title(markup=False)), ("og:url", self.link(absolute=True))]
             tail = [("og:description", self.summary(markup=False))]
             meta = Markup('<meta property="{}" content="{}">')
-            return Markup("\n").join(
+            return Markup("").join(
                 [meta.format(k, v) for k, v in head if v]
                 + ([card_image_tags(images)] if images else [])
                 + [meta.format(k, v) for k, v in tail if v]

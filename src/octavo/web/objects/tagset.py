@@ -70,7 +70,8 @@ class TagSet:
         return hash(frozenset(self._names))
 
     def __str__(self) -> str:
-        return ", ".join(self._names.values())
+        """Printed as Publ prints its tag sets: a Python set of the names."""
+        return "{" + ", ".join(map(repr, self._names.values())) + "}" if self._names else "set()"
 
     def __repr__(self) -> str:
         return f"TagSet({list(self._names.values())!r})"

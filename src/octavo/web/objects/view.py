@@ -493,7 +493,7 @@ class View:
         ) -> str:
             from octavo.web.objects.category import Category
 
-            where = str(category) if category is not None else self._link_category()
+            where = str(category) if category else self._link_category()  # Publ: "" is unset
             index_template = Category.load(where).index_template
             query: dict[str, Any] = {}
             if "date" in self.spec:
@@ -514,6 +514,8 @@ class View:
 
     def _link_category(self) -> str:
         category = self.spec.get("category")
+        if category is None:  # a view of every category links to the root, as in Publ
+            return ""
         if isinstance(category, str):
             return category
         current = flask.g.get("octavo_category")
