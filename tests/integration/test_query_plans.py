@@ -345,9 +345,10 @@ def test_every_page_query_walks_an_index_range(
     assert problems == {}, "\n\n".join(f"{sql}\n  -> {found}" for sql, found in problems.items())
 
 
-#: Search pages: relevance order sorts the matches (however few), so a search statement
-#: is judged by another rule: the match goes through the text index, and neither the
-#: entries nor the search table is read whole.
+#: Search pages: the order (title matches first) sorts the matches (however few), so a
+#: search statement is judged by another rule: the match goes through the text index,
+#: and neither the entries nor the search table is read whole (the page of results, a
+#: subquery of at most `count` + 1 rows, may be).
 SEARCHES = [
     "q=w17",
     "q=w17+w18",
@@ -379,7 +380,7 @@ def test_search_queries_go_through_the_text_index(index_db: IndexDatabase, tmp_p
 def search_plan_problems(conn: Any, dialect: str, statement: str, params: Any) -> list[str]:
     if dialect == "sqlite":
         details = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
-        problems = [d for d in details if re.fullmatch(r"SCAN \S+", d)]
+        problems = [d for d in details if re.fullmatch(r"SCAN \S+", d) and d != "SCAN page"]
         if not any("VIRTUAL TABLE INDEX" in d and "_search_fts" in d for d in details):
             problems.append(f"no FTS5 match: {details}")
         return problems
@@ -395,7 +396,11 @@ def search_plan_problems(conn: Any, dialect: str, statement: str, params: Any) -
         return problems
     # The tabular form: MariaDB's JSON plan quotes a phrase's `"` in conditions unescaped.
     rows = [r._mapping for r in conn.exec_driver_sql("EXPLAIN " + statement, params)]
-    problems = [f"full scan of {r['table']}" for r in rows if r["type"] == "ALL"]
+    problems = [
+        f"full scan of {r['table']}"
+        for r in rows
+        if r["type"] == "ALL" and not str(r["table"]).startswith("<derived")
+    ]
     if not any(r["type"] == "fulltext" for r in rows):
         problems.append(f"no FULLTEXT match: {[dict(r) for r in rows]}")
     return problems

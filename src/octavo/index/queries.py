@@ -336,9 +336,7 @@ class Reader:
         built = self._search(query, filters, self._allowed())
         if built is None:
             return []
-        statement, score = built
-        ranked = search_sql.ranked(statement, score, self.tables)
-        return list(self.conn.execute(ranked.limit(limit).offset(offset)))
+        return list(self.conn.execute(search_sql.ranked(self.tables, *built, limit, offset)))
 
     def search_unreadable(
         self, query: SearchQuery, filters: EntryQuery, limit: int | None
@@ -347,10 +345,7 @@ class Reader:
         built = self._search(query, filters, not_(self._allowed()))
         if built is None:
             return []
-        statement, score = built
-        return list(
-            self.conn.execute(search_sql.ranked(statement, score, self.tables).limit(limit))
-        )
+        return list(self.conn.execute(search_sql.ranked(self.tables, *built, limit, 0)))
 
     def search_count(self, query: SearchQuery, filters: EntryQuery, readable: bool = True) -> int:
         """How many entries match a search: those the viewer may read, or (`readable`

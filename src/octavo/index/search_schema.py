@@ -4,7 +4,8 @@ One row per searchable entry (published or scheduled): its plain title, plain bo
 (with `more`) and extra words (tags, summary). Results pages read their snippets
 from it. The text index itself is whatever the database offers:
 
-* SQLite: an FTS5 table with external content (this table), kept in sync by triggers;
+* SQLite: an FTS5 table with external content (this table), filled in one pass once a
+  generation's rows are in, then kept in sync by triggers (see :func:`deferred_index_ddl`);
 * PostgreSQL: a weighted ``tsvector`` column with a GIN index (built when a
   generation's rows are in, see :func:`deferred_index_ddl`);
 * MariaDB/MySQL: ``FULLTEXT`` indexes on all the text and on the title alone.
@@ -46,8 +47,9 @@ def search_table(md: MetaData, prefix: str, language: str) -> Table:
         *(Column(name, text, nullable=False) for name in TEXT_COLUMNS),
         Column("document", Text().with_variant(TSVECTOR(), "postgresql")),
     )
-    for statement in _sqlite_ddl(prefix, language):
-        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    event.listen(
+        table, "after_create", DDL(_sqlite_fts_ddl(prefix, language)).execute_if(dialect="sqlite")
+    )
     event.listen(
         table,
         "before_create",
@@ -67,28 +69,42 @@ def search_table(md: MetaData, prefix: str, language: str) -> Table:
 
 def deferred_index_ddl(tables: Tables, dialect: str) -> list[str]:
     """Text indexes built once a generation's rows are in (several times faster than
-    growing them row by row): PostgreSQL's GIN index. Idempotent."""
+    growing them row by row): PostgreSQL's GIN index; SQLite's FTS5 table rebuilt from
+    its content in one pass, and only then the triggers that keep it in step with later
+    (incremental) scans. Idempotent."""
+    prefix = tables.prefix
+    if dialect == "sqlite":
+        return _sqlite_sync_ddl(prefix)
     if dialect != "postgresql":
         return []
-    prefix = tables.prefix
     return [
         f"CREATE INDEX IF NOT EXISTS {prefix}ix_search_document "
         f"ON {prefix}search USING gin (document)"
     ]
 
 
-def _sqlite_ddl(prefix: str, language: str) -> list[str]:
-    """The FTS5 table over the search table, and the triggers that keep it in step."""
+def _sqlite_fts_ddl(prefix: str, language: str) -> str:
+    """The FTS5 table over the search table (empty until :func:`_sqlite_sync_ddl`)."""
+    columns = ", ".join(TEXT_COLUMNS)
+    return (
+        f"CREATE VIRTUAL TABLE {fts_name(prefix)} USING fts5({columns}, "
+        f"content='{prefix}search', content_rowid='entry_pk', "
+        f"tokenize='{sqlite_tokenizer(language)}')"
+    )
+
+
+def _sqlite_sync_ddl(prefix: str) -> list[str]:
+    """Fill the FTS5 table from its content, then keep it in step by triggers."""
     fts, content = fts_name(prefix), f"{prefix}search"
     columns = ", ".join(TEXT_COLUMNS)
     new = ", ".join(f"new.{c}" for c in TEXT_COLUMNS)
     old = ", ".join(f"old.{c}" for c in TEXT_COLUMNS)
     insert = f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.entry_pk, {new});"
     delete = f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.entry_pk, {old});"
+    trigger = f"CREATE TRIGGER IF NOT EXISTS {prefix}search_a"
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{content}', "
-        f"content_rowid='entry_pk', tokenize='{sqlite_tokenizer(language)}')",
-        f"CREATE TRIGGER {prefix}search_ai AFTER INSERT ON {content} BEGIN {insert} END",
-        f"CREATE TRIGGER {prefix}search_ad AFTER DELETE ON {content} BEGIN {delete} END",
-        f"CREATE TRIGGER {prefix}search_au AFTER UPDATE ON {content} BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+        f"{trigger}i AFTER INSERT ON {content} BEGIN {insert} END",
+        f"{trigger}d AFTER DELETE ON {content} BEGIN {delete} END",
+        f"{trigger}u AFTER UPDATE ON {content} BEGIN {delete} {insert} END",
     ]

@@ -3,8 +3,9 @@ only by :class:`~octavo.index.queries.Reader`, always under a viewer's access ru
 
 Every backend gets the same terms (:mod:`octavo.index.search_query`) written in its own
 syntax from folded words that contain only letters and digits, so no visitor input
-reaches a query parser unquoted. Scores are higher-is-better everywhere; title matches
-weigh most, then tags and summary, then the text.
+reaches a query parser unquoted. Results come title matches first, then newest first:
+an order every backend finds without scoring each match, so a common word costs little
+more than a rare one (see docs/search.md).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     column,
     func,
     literal_column,
@@ -31,10 +33,6 @@ from octavo.index.search_query import SearchQuery, Term
 from octavo.index.search_schema import fts_name
 from octavo.index.views import EntryQuery
 
-#: FTS5's bm25() weights for (title, body, extra).
-_SQLITE_WEIGHTS = (10.0, 1.0, 4.0)
-#: MariaDB: a title match counts this many times a match anywhere.
-_MYSQL_TITLE_WEIGHT = 10
 #: InnoDB's FULLTEXT does not index shorter words, nor these (its default stopword list):
 #: a required word it cannot find would hide every entry.
 _MYSQL_MIN_WORD = 3
@@ -53,27 +51,39 @@ def search_select(
     filters: EntryQuery,
     row_values: bool,
 ) -> tuple[Select[Any], ColumnElement[Any]] | None:
-    """The matching entries under `access` with the searchable text (``_search_body``)
-    and a score column (``_score``), unordered and unlimited; None when the query can
-    find nothing on this backend. Also returns the score, to order by."""
+    """The keys (``pk``) of the matching entries under `access`, unordered and unlimited,
+    and their score: 1 when the title matches the query, else 0 (cheap to compute for
+    every match, unlike a relevance score); None when the query can find nothing on this
+    backend."""
     match = _match(tables, dialect, query)
     if match is None:
         return None
-    source, condition, score = match
-    e, s = tables.entries, tables.search
-    conditions = _filters(tables, query, filters, row_values)
-    statement = (
-        select(e, score.label("_score"), s.c.body.label("_search_body"))
-        .select_from(source.join(e, e.c.pk == s.c.entry_pk))
-        .where(condition, access, conditions)
-    )
-    return statement, score
-
-
-def ranked(statement: Select[Any], score: ColumnElement[Any], tables: Tables) -> Select[Any]:
-    """Best first; ties newest first, then by ID (a stable order for pages)."""
+    source, condition, in_title = match
     e = tables.entries
-    return statement.order_by(score.desc(), e.c.local_date.desc(), e.c.entry_id.desc())
+    conditions = _filters(tables, query, filters, row_values)
+    score = case((in_title, 1), else_=0)
+    return select(e.c.pk).select_from(source).where(condition, access, conditions), score
+
+
+def ranked(
+    tables: Tables, matches: Select[Any], score: ColumnElement[Any], limit: int | None, offset: int
+) -> Select[Any]:
+    """One page of `matches`, title matches first, then newest first, then by ID (a
+    stable order for pages), with the score (``_score``) and the searchable text
+    (``_search_body``, read for this page's entries only)."""
+    e, s = tables.entries, tables.search
+    page = (
+        matches.add_columns(score.label("_score"))
+        .order_by(score.desc(), e.c.local_date.desc(), e.c.entry_id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    return (
+        select(e, page.c._score, s.c.body.label("_search_body"))
+        .select_from(page.join(e, e.c.pk == page.c.pk).join(s, s.c.entry_pk == e.c.pk))
+        .order_by(page.c._score.desc(), e.c.local_date.desc(), e.c.entry_id.desc())
+    )
 
 
 def _filters(
@@ -91,31 +101,34 @@ def _filters(
 
 def _match(
     tables: Tables, dialect: str, query: SearchQuery
-) -> tuple[Any, ColumnElement[bool], ColumnElement[Any]] | None:
-    """(FROM clause, match condition, score) for this database."""
-    s = tables.search
+) -> tuple[Any, ColumnElement[bool], ColumnElement[bool]] | None:
+    """(FROM clause, match condition, title matches) for this database."""
+    e, s = tables.entries, tables.search
     if dialect == "sqlite":
         name = fts_name(tables.prefix)
         fts = table(name, column("rowid"))
         hidden: ColumnElement[Any] = literal_column(name)  # FTS5's column named after its table
-        condition = hidden.op("MATCH")(sqlite_expression(query))
-        return (
-            s.join(fts, fts.c.rowid == s.c.entry_pk),
-            condition,
-            -func.bm25(hidden, *_SQLITE_WEIGHTS),
-        )
+
+        def matching(expression: str) -> ColumnElement[bool]:
+            return e.c.pk.in_(select(fts.c.rowid).where(hidden.op("MATCH")(expression)))
+
+        fts_query = sqlite_expression(query)
+        return e, matching(fts_query), matching(f"title : {fts_query}")
+    with_text = s.join(e, e.c.pk == s.c.entry_pk)
     if dialect == "postgresql":
         config: ColumnElement[Any] = literal_column(f"'{tables.search_language}'::regconfig")
-        ts_query = func.to_tsquery(config, postgres_expression(query))
-        return s, s.c.document.op("@@")(ts_query), func.ts_rank(s.c.document, ts_query)
+
+        def found(weights: str) -> ColumnElement[bool]:
+            ts_query = func.to_tsquery(config, postgres_expression(query, weights))
+            return s.c.document.op("@@")(ts_query)
+
+        return with_text, found(""), found("A")
     expression = mysql_expression(query)
     if expression is None:
         return None
     everywhere = mysql_match(s.c.title, s.c.body, s.c.extra, against=expression)
     in_title = mysql_match(s.c.title, against=expression)
-    condition = everywhere.in_boolean_mode()
-    score = in_title.in_boolean_mode() * _MYSQL_TITLE_WEIGHT + everywhere.in_boolean_mode()
-    return s, condition, score
+    return with_text, everywhere.in_boolean_mode(), in_title.in_boolean_mode() > 0
 
 
 # -- each backend's query syntax -------------------------------------------------------
@@ -131,13 +144,15 @@ def sqlite_expression(query: SearchQuery) -> str:
     return "".join([f"({positive})", *(f" NOT {term(t)}" for t in query.excluded)])
 
 
-def postgres_expression(query: SearchQuery) -> str:
-    """to_tsquery: quoted lexemes joined by ``<->`` (phrase), ``:*`` prefix, ``!`` not."""
+def postgres_expression(query: SearchQuery, weights: str = "") -> str:
+    """to_tsquery: quoted lexemes joined by ``<->`` (phrase), ``:*`` prefix, ``!`` not;
+    required lexemes only in the parts of these `weights` (``A``: the title), if any."""
 
     def term(t: Term) -> str:
-        lexemes = [f"'{w}'" for w in t.words]
+        marks = [":" + weights if weights else ""] * len(t.words)
         if t.prefix:
-            lexemes[-1] += ":*"
+            marks[-1] = ":*" + weights
+        lexemes = [f"'{w}'{m}" for w, m in zip(t.words, marks, strict=True)]
         return "(" + " <-> ".join(lexemes) + ")"
 
     parts = [term(t) for t in query.required] + [f"!{term(t)}" for t in query.excluded]

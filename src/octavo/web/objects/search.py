@@ -119,7 +119,7 @@ class SearchResults:
         rows = self._index.reader.search_unreadable(self._parsed, self._filters, limit)
         note_hidden(bool(rows))
         hidden = [self._entry(row, authorized=False) for row in rows]
-        merged = sorted([*self._page, *hidden], key=lambda e: -e._row._score)
+        merged = sorted([*self._page, *hidden], key=_rank, reverse=True)
         return merged[: self.count]
 
     @cached_property
@@ -212,3 +212,9 @@ def _page_size(count: Any, paged: bool) -> int:
     except (TypeError, ValueError):
         size = PAGE_SIZE
     return min(max(size, 1), MAX_RESULTS)
+
+
+def _rank(entry: SearchEntry) -> tuple[Any, ...]:
+    """The results' order (see octavo.index.search_sql.ranked), best first when reversed."""
+    row = entry._row
+    return (row._score, row.local_date, row.entry_id)
