@@ -1,10 +1,10 @@
 """The ``search()`` template function (Publ §11.1) and its result object.
 
 Results come from the index database's text index (octavo.index.search_sql) under the
-viewer's access rule, best match first. They iterate as entries, and add what Publ's
-lacked: each entry's ``snippet``, the ``total`` number of readable matches, and pages
-with ``previous``/``next`` links. ``len`` and ``total`` count only entries the viewer
-may read; ``has_unauthorized`` says when others matched.
+viewer's access rule, title matches first, then newest first. They iterate as entries,
+and add what Publ's lacked: each entry's ``snippet``, the ``total`` number of readable
+matches, and pages with ``previous``/``next`` links. ``len`` and ``total`` count only
+entries the viewer may read; ``has_unauthorized`` says when others matched.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class SearchResults:
         page: Any = None,
         future: bool = False,
     ) -> None:
+        query, category, count, page = (_defined(v) for v in (query, category, count, page))
         self.query = "" if query is None else str(query)
         self._parsed: SearchQuery = parse_query(query)
         self._args = {"category": category, "recurse": recurse, "count": count, "future": future}
@@ -177,23 +178,20 @@ class SearchResults:
         return f"<SearchResults {self.query!r} page={self.page} {len(self)} results>"
 
 
-def search(
-    query: Any,
-    category: Any = None,
-    recurse: bool = False,
-    count: Any = None,
-    page: Any = None,
-    future: bool = False,
-) -> SearchResults:
-    """The ``search`` template global."""
+def search(*args: Any, **kwargs: Any) -> SearchResults:
+    """The ``search`` template global: :class:`SearchResults` of these arguments, on a
+    site that turned search on."""
     if not flask.current_app.site.get("search_index"):  # type: ignore[attr-defined]
         raise SearchNotEnabled(
             "search() needs full-text search turned on: set 'search_index' in the site's "
             "configuration (any value; Octavo searches the index database)"
         )
-    given = [None if isinstance(v, jinja2.Undefined) else v for v in (query, category, count, page)]
-    query, category, count, page = given
-    return SearchResults(query, category, recurse, count, page, future)
+    return SearchResults(*args, **kwargs)
+
+
+def _defined(value: Any) -> Any:
+    """A template's undefined variable is no argument."""
+    return None if isinstance(value, jinja2.Undefined) else value
 
 
 def _page_number(page: Any) -> int | None:
