@@ -213,11 +213,14 @@ def site_value(site: CachedSite, key: str) -> bytes:
 
 
 def _only_page_key(site: CachedSite, path: str) -> str:
-    from octavo.web.pagecache.page import page_key
+    """The key the page at `path` (requested once already) is stored under."""
+    from octavo.web.pagecache.page import base_key, page_key
     from octavo.web.visitor import viewer_class
 
+    cache = site.app.page_cache
     with site.app.test_request_context(path):
-        return page_key(viewer_class(), site.app.page_cache.templates.value())
+        base = base_key(viewer_class(), cache.templates.value())
+        return page_key(base, cache.variants[base])
 
 
 def test_keys_are_bounded_whatever_the_url(make_site: MakeSite, backend: str) -> None:
@@ -229,13 +232,74 @@ def test_keys_are_bounded_whatever_the_url(make_site: MakeSite, backend: str) ->
     assert len(_only_page_key(site, path)) < 100
 
 
-def test_query_arguments_and_accept_are_part_of_the_key(make_site: MakeSite) -> None:
-    site = make_site("simple")
+def test_query_arguments_the_page_does_not_read_share_its_entry(
+    make_site: MakeSite, backend: str
+) -> None:
+    site = make_site(backend)
     assert "[Two]" in site.text("/blog/?tag=blue")
-    assert "[One]" in site.text("/blog/?tag=red") and "[Two]" not in site.text("/blog/?tag=red")
+    tagged = site.get("/blog/?utm_source=x&tag=blue&junk=1")
+    assert cache_state(tagged) == "hit" and "[One]" not in tagged.get_data(as_text=True)
+    red = site.get("/blog/?tag=red")  # an argument the view reads: its own entry
+    assert cache_state(red) == "miss"
+    assert "[One]" in red.get_data(as_text=True) and "[Two]" not in red.get_data(as_text=True)
+    assert cache_state(site.get("/blog/?tag=blue&tag=red")) == "miss"
+    assert cache_state(site.get("/blog/?tag=")) == "miss"  # given empty is not absent
+    everything = site.text("/blog/")
+    assert "[One]" in everything and "[Two]" in everything
+    assert cache_state(site.get("/blog/?utm_source=x")) == "hit"
+    assert cache_state(site.get("/other/201-Ex?junk=1&page=3")) == "miss"
+    assert cache_state(site.get("/other/201-Ex?utm_campaign=y")) == "hit"
+
+
+def test_a_query_argument_a_template_reads_is_part_of_the_key(make_site: MakeSite) -> None:
+    site = make_site("redis")
+    (site.root / "templates/other/index.html").parent.mkdir()
+    (site.root / "templates/other/index.html").write_text(
+        "hl={{ request.args.get('hl', 'none') }}", encoding="utf-8"
+    )
+    assert site.text("/other/?hl=a") == "hl=a"
+    second = site.get("/other/?hl=b")
+    assert cache_state(second) == "miss" and second.get_data(as_text=True) == "hl=b"
+    again = site.get("/other/?junk=1&hl=a")
+    assert cache_state(again) == "hit" and again.get_data(as_text=True) == "hl=a"
+    assert site.text("/other/") == "hl=none"
+
+
+def test_a_template_that_reads_the_whole_query_is_keyed_by_all_of_it(
+    make_site: MakeSite,
+) -> None:
+    site = make_site("simple")
+    (site.root / "templates/other/index.html").parent.mkdir()
+    (site.root / "templates/other/index.html").write_text("{{ login() }}", encoding="utf-8")
+    (site.root / "templates/blog/sub/index.html").parent.mkdir(parents=True)
+    (site.root / "templates/blog/sub/index.html").write_text(
+        "{% for k in request.args %}{{ k }};{% endfor %}", encoding="utf-8"
+    )
+    assert site.text("/other/?a=1") == "/_login/other/%3Fa=1"  # login() links back here
+    assert site.text("/other/?b=2") == "/_login/other/%3Fb=2"
+    assert cache_state(site.get("/other/?a=1")) == "hit"
+    assert site.text("/blog/sub/?a=1") == "a;"
+    assert site.text("/blog/sub/?b=2") == "b;"
+    assert cache_state(site.get("/blog/sub/?b=2")) == "hit"
+
+
+def test_the_negotiated_template_type_is_the_key_not_the_accept_header(
+    make_site: MakeSite,
+) -> None:
+    site = make_site("simple")
     site.get("/blog/", accept="text/html")
-    assert cache_state(site.get("/blog/", accept="text/html")) == "hit"
-    assert cache_state(site.get("/blog/", accept="text/html, */*;q=0.8")) == "miss"
+    assert cache_state(site.get("/blog/", accept="text/html, application/xhtml+xml")) == "hit"
+    assert site.get("/blog/", accept="application/json").status_code == 406
+    (site.root / "templates/other/index.html").parent.mkdir()
+    (site.root / "templates/other/index.html").write_text("html", encoding="utf-8")
+    (site.root / "templates/other/index.json").write_text('"json"', encoding="utf-8")
+    assert site.text("/other/", accept="text/html") == "html"
+    as_json = site.get("/other/", accept="application/json")
+    assert cache_state(as_json) == "miss" and as_json.get_data(as_text=True) == '"json"'
+    again = site.get("/other/", accept="application/json, image/png")
+    assert cache_state(again) == "hit" and again.get_data(as_text=True) == '"json"'
+    assert again.headers["Vary"] == "Accept"
+    assert site.text("/other/", accept="text/html;q=0.9, text/plain") == "html"
 
 
 def test_error_pages_and_redirects_are_not_stored(make_site: MakeSite) -> None:

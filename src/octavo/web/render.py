@@ -47,7 +47,7 @@ def render_page(
         response.headers["Cache-Control"] = flask.current_app.cache_settings.cache_control()  # type: ignore[attr-defined]
         cache = page_cache()
         if cache is not None:
-            cache.remember(found.filename, text, etag, response)
+            cache.remember(found, text, etag, response)
         response.make_conditional(flask.request)
     return response
 

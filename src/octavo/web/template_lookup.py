@@ -43,6 +43,8 @@ class TemplateFile:
     builtin: bool = False
     #: Another Accept header could have chosen a template of another type (Vary: Accept).
     varies: bool = False
+    #: The types of every template the lookup chose among (the page cache keys by them).
+    types: frozenset[str] = frozenset()
     #: Found in the site's root folder for a root-category request: Publ's walk names the
     #: folder ``.`` there, so templates see ``template.filename`` as ``./index.html``.
     dotted: bool = False
@@ -98,9 +100,11 @@ class TemplateFinder:
             for name in wanted:
                 found, refused = self._match(folder, reldir, listing, name, accept, builtin)
                 if found:
+                    types = frozenset(self._types(folders, wanted) | {found.mime_type})
                     return replace(
                         found,
-                        varies=len(self._types(folders, wanted)) > 1,
+                        varies=len(types) > 1,
+                        types=types,
                         dotted=not category.strip("/") and not reldir and not builtin,
                     )
                 rejected = rejected or refused

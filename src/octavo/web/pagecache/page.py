@@ -1,9 +1,10 @@
 """A stored render and its key.
 
 The key is a hash (bounded length whatever the URL) of everything a render depends
-on besides the index: the site's scheme and host, the path and query, the ``Accept``
-header, the viewer class (anonymous visitors share one; each logged-in reader has
-their own), the templates and the code version. What it read from the index is
+on besides the index: the site's scheme and host, the path, the query arguments the
+page's renders read, what of the ``Accept`` header could change the template chosen,
+the viewer class (anonymous visitors share one; each logged-in reader has their own),
+the templates and the code version. What it read from the index is
 checked on every hit instead (see freshness.py), so a content change needs no key
 change and invalidates only the pages that read what changed.
 """
@@ -20,11 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import flask
+from werkzeug.datastructures import MultiDict
 
 from octavo.index.schema import SCHEMA_VERSION
+from octavo.web.request import WHOLE_QUERY
+from octavo.web.template_lookup import Accept
 
 #: Bumped when the stored format or the key's parts change.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +85,40 @@ def decode(raw: Any) -> Page | None:
         return None
 
 
-def page_key(viewer: tuple[Any, ...], templates: str) -> str:
-    """The cache key of the current request's page."""
+@dataclass(frozen=True, slots=True)
+class Variants:
+    """What, besides the path and viewer, the renders of one page read of the request:
+    the query arguments (by name, or :data:`WHOLE_QUERY`) and the template types content
+    negotiation chose among. Stored once per page base key; grows by union, so a page
+    stored under it always fits every request whose key matches."""
+
+    args: frozenset[str]
+    types: frozenset[str]
+
+    def union(self, other: Variants | None) -> Variants:
+        if other is None:
+            return self
+        return Variants(self.args | other.args, self.types | other.types)
+
+    def encode(self) -> bytes:
+        return pickle.dumps((FORMAT, sorted(self.args), sorted(self.types)))
+
+
+def decode_variants(raw: Any) -> Variants | None:
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        value = pickle.loads(raw)
+        if not isinstance(value, tuple) or len(value) != 3 or value[0] != FORMAT:
+            return None
+        return Variants(frozenset(map(str, value[1])), frozenset(map(str, value[2])))
+    except Exception:  # a damaged value is a miss
+        return None
+
+
+def base_key(viewer: tuple[Any, ...], templates: str) -> str:
+    """The key of what every variant of the current request's page shares: site, path,
+    viewer class, templates. Its :class:`Variants` are stored under it."""
     request = flask.request
     material = repr(
         (
@@ -91,13 +127,38 @@ def page_key(viewer: tuple[Any, ...], templates: str) -> str:
             request.host_url,
             request.script_root,
             request.path,
-            request.query_string,
-            request.headers.get("Accept", ""),
             viewer,
             templates,
         )
     )
-    return "page:" + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+    return "vary:" + _digest(material)
+
+
+def page_key(base: str, variants: Variants) -> str:
+    """The key of the current request's page: its base key, the values of the query
+    arguments the page reads (an argument absent and one given empty differ) and what of
+    the Accept header could change the template content negotiation picks."""
+    request = flask.request
+    if WHOLE_QUERY in variants.args:
+        query: Any = request._raw_query  # type: ignore[attr-defined]
+    else:
+        given = MultiDict(request.query_pairs)  # type: ignore[attr-defined]
+        query = [(name, given.getlist(name)) for name in sorted(variants.args)]
+    material = repr((base, sorted(variants.args), query, negotiation(variants.types)))
+    return "page:" + _digest(material)
+
+
+def negotiation(types: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
+    """The part of the request's Accept header the template lookup can see when it
+    chooses among templates of `types`: whether it accepts everything, and its types in
+    preference order that are one of `types` or a pattern (which may match one)."""
+    accept = Accept.parse(list(flask.request.accept_mimetypes))
+    kept = tuple(t for t in accept.types if t in types or any(c in t for c in "*?["))
+    return accept.everything, kept
+
+
+def _digest(material: str) -> str:
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class TemplateStamp:

@@ -16,9 +16,18 @@ from octavo.web.pagecache import deps
 from octavo.web.pagecache.backend import Guarded, make_backend
 from octavo.web.pagecache.freshness import Freshness
 from octavo.web.pagecache.local import LocalPages
-from octavo.web.pagecache.page import Page, TemplateStamp, decode, page_key
+from octavo.web.pagecache.page import (
+    Page,
+    TemplateStamp,
+    Variants,
+    base_key,
+    decode,
+    decode_variants,
+    page_key,
+)
 from octavo.web.pagecache.settings import CacheSettings
 from octavo.web.pagecache.stats import Counts
+from octavo.web.template_lookup import TemplateFile
 from octavo.web.visitor import viewer_class
 
 #: The endpoints whose responses are pages rendered from templates.
@@ -26,11 +35,14 @@ PAGE_ENDPOINTS = frozenset({"category", "entry"})
 _PENDING = "octavo_page_pending"
 #: Says whether a page came from the cache (``hit``) or was rendered and stored (``miss``).
 STATE_HEADER = "X-Octavo-Cache"
+#: Pages whose variants a process remembers before it starts over.
+_MAX_VARIANTS = 4096
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    key: str
+    base: str
+    variants: Variants | None
     version: int
     started: float
 
@@ -46,6 +58,10 @@ class PageCache:
         self.counts = Counts(self.store)
         local = settings.local_size if settings.kind != "SimpleCache" else 0
         self.local = LocalPages(local, settings.timeout) if local else None
+        #: Each page's variants as this process last knew them (a hint: a page is stored
+        #: under a key naming its variants, so an outdated hint costs a miss, never a
+        #: wrong page).
+        self.variants: dict[str, Variants] = {}
 
     def count(self, kind: str, event: str) -> None:
         self.counts.count(kind, event)
@@ -59,24 +75,42 @@ class PageCache:
         version = self.freshness.current_version()
         if version is None:
             return None
-        key = page_key(viewer_class(), self.templates.value())
+        base = base_key(viewer_class(), self.templates.value())
+        variants = self._variants(base)
+        page = self._stored(page_key(base, variants)) if variants is not None else None
+        if page is not None:
+            self.count(page.kind, "hit")
+            return self._respond(page)
+        setattr(flask.g, _PENDING, _Pending(base, variants, version, time.time()))
+        deps.start()
+        return None
+
+    def _variants(self, base: str) -> Variants | None:
+        variants = self.variants.get(base)
+        if variants is None:
+            variants = decode_variants(self.store.call(lambda backend: backend.get(base), None))
+            if variants is not None:
+                self._know(base, variants)
+        return variants
+
+    def _know(self, base: str, variants: Variants) -> None:
+        if len(self.variants) >= _MAX_VARIANTS:
+            self.variants.clear()
+        self.variants[base] = variants
+
+    def _stored(self, key: str) -> Page | None:
+        """The page stored under `key` when it is still current (the local copy first)."""
         page = self.local.get(key) if self.local is not None else None
         if page is not None and not self._current(page):
             self.local.discard(key)  # type: ignore[union-attr]
             page = None
         if page is None:
             page = decode(self.store.call(lambda backend: backend.get(key), None))
-            if page is not None and self._current(page):
-                if self.local is not None:
-                    self.local.put(key, page)
-            else:
-                page = None
-        if page is not None:
-            self.count(page.kind, "hit")
-            return self._respond(page)
-        setattr(flask.g, _PENDING, _Pending(key, version, time.time()))
-        deps.start()
-        return None
+            if page is None or not self._current(page):
+                return None
+            if self.local is not None:
+                self.local.put(key, page)
+        return page
 
     def _current(self, page: Page) -> bool:
         return self.freshness.fresh(page.version, page.stored_at, page.tags)
@@ -99,12 +133,16 @@ class PageCache:
         if stored_at is not None:
             response.last_modified = stored_at  # type: ignore[assignment]
 
-    def remember(self, filename: str, text: str, etag: str, response: Response) -> None:
-        """After a page was rendered (status 200): store it with what it read."""
+    def remember(self, found: TemplateFile, text: str, etag: str, response: Response) -> None:
+        """After a page was rendered (status 200): store it with what it read, under the
+        key of the query arguments it read and the template types it chose among."""
         pending: _Pending | None = flask.g.pop(_PENDING, None)
         if pending is None:
             return
-        kind = posixpath.splitext(posixpath.basename(filename))[0]
+        read = flask.request.__dict__.get("query_reads") or set()
+        variants = Variants(frozenset(read), found.types).union(pending.variants)
+        key = page_key(pending.base, variants)
+        kind = posixpath.splitext(posixpath.basename(found.filename))[0]
         self.count(kind, "miss")
         page = Page(
             version=pending.version,
@@ -120,9 +158,12 @@ class PageCache:
         response.last_modified = pending.started  # type: ignore[assignment]
         response.headers[STATE_HEADER] = "miss"
         timeout = self.settings.timeout
+        if variants != pending.variants:
+            self._know(pending.base, variants)
+            self.store.call(lambda b: b.set(pending.base, variants.encode(), timeout), False)
         if self.local is not None:
-            self.local.put(pending.key, page)
-        if self.store.call(lambda backend: backend.set(pending.key, page.encode(), timeout), False):
+            self.local.put(key, page)
+        if self.store.call(lambda backend: backend.set(key, page.encode(), timeout), False):
             self.count(kind, "store")
 
 
