@@ -3,9 +3,13 @@ their file and line, and a file the database refuses anyway is skipped alone."""
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 from octavo.index import rows as rows_module
+from octavo.index import search_writer
 from octavo.index import writer as writer_module
 from tests.integration.helpers import entries_by_path, table_rows
 from tests.integration.test_scan import make_scanner
@@ -133,3 +137,30 @@ def test_names_differing_only_in_case_or_accents_are_distinct(index_db, content,
     assert titles == {"A.md": "upper", "a.md": "lower", "\u00e9.md": "accent", "e.md": "plain"}
     assert {a.path for a in table_rows(index_db, "aliases")} == {"/Old", "/old"}
     assert {t.tag_key for t in table_rows(index_db, "entry_tags")} == {"caf\u00e9", "cafe"}
+
+
+def write_large_entry(write) -> None:
+    rnd = random.Random(1)
+    words = ("".join(rnd.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(200_000))
+    write("big.md", "Title: Big\n\n" + " ".join(words) + "\n")
+    write("small.md", "Title: Small\n\nx\n")
+
+
+def test_a_large_entry_indexes(index_db, content, write):
+    """2 MB of distinct words: PostgreSQL's tsvector holds at most 1 MB, and its error
+    (an OperationalError to the driver) aborted the whole scan."""
+    write_large_entry(write)
+    report = make_scanner(index_db, content).update()
+    assert report.problems == []
+    assert set(entries_by_path(index_db)) == {"big.md", "small.md"}
+
+
+def test_a_limit_the_database_meets_costs_one_file(index_db, content, write, monkeypatch):
+    """Without the cap on the text made a tsvector, PostgreSQL refuses the large entry:
+    it is reported and skipped, and the rest of the site indexes."""
+    monkeypatch.setattr(search_writer, "_TSVECTOR_TEXT", 10**9)
+    write_large_entry(write)
+    report = make_scanner(index_db, content).update()
+    refused = index_db.engine.dialect.name == "postgresql"
+    assert [p.path for p in report.problems] == (["big.md"] if refused else [])
+    assert set(entries_by_path(index_db)) == ({"small.md"} if refused else {"big.md", "small.md"})

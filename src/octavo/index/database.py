@@ -237,7 +237,12 @@ def refused_for_its_data(err: StatementError) -> bool:
     too long, one the driver cannot encode), after which the transaction goes on from
     its last savepoint; as opposed to the database failing (a lost connection)."""
     if isinstance(err, DBAPIError):
-        return isinstance(err, IntegrityError | DataError) and not err.connection_invalidated
+        if err.connection_invalidated:
+            return False
+        # PostgreSQL's class 54 ("program limit exceeded", e.g. a tsvector over 1 MB) is
+        # an OperationalError to the driver, but it is about the values too
+        limit = str(getattr(err.orig, "sqlstate", None) or "").startswith("54")
+        return isinstance(err, IntegrityError | DataError) or limit
     return True
 
 

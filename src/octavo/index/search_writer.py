@@ -72,7 +72,13 @@ def _weighted_document(tables: Tables) -> ColumnElement[Any]:
     return part("title", "A").op("||")(part("extra", "B")).op("||")(part("body", "C"))
 
 
+#: The text of one field PostgreSQL makes a tsvector of: a tsvector holds at most 1 MB,
+#: and a longer entry was refused (it is searchable by its first part instead).
+_TSVECTOR_TEXT = 200_000
+
+
 def _folded(rows: list[Row]) -> list[Row]:
     return [
-        row | {f"f_{name}": fold(row[name]) for name in ("title", "body", "extra")} for row in rows
+        row | {f"f_{name}": fold(row[name])[:_TSVECTOR_TEXT] for name in ("title", "body", "extra")}
+        for row in rows
     ]
