@@ -120,6 +120,16 @@ def _listing_statement(
     )
 
 
+def _hashable(shape: EntryQuery) -> bool:
+    """Whether a query can key the statement cache: a template may pass any value as a
+    view argument (a dict, say), and such a query is built afresh."""
+    try:
+        hash(shape)
+    except TypeError:
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=256)
 def _entry_statement(
     tables: Tables, held: frozenset[str], is_admin: bool, by_pk: bool
@@ -128,6 +138,19 @@ def _entry_statement(
     key = e.c.pk if by_pk else e.c.entry_id
     authorized = readable_clause(tables, held, is_admin).label("_authorized")
     return select(e, authorized).where(key == bindparam("key", type_=key.type))
+
+
+@functools.lru_cache(maxsize=256)
+def _entry_text_statement(tables: Tables, held: frozenset[str], is_admin: bool) -> Select[Any]:
+    e, t = tables.entries, tables.entry_texts
+    return (
+        select(t.c.body, t.c.more)
+        .select_from(t.join(e, e.c.pk == t.c.entry_pk))
+        .where(
+            t.c.entry_pk == bindparam("pk", type_=t.c.entry_pk.type),
+            readable_clause(tables, held, is_admin),
+        )
+    )
 
 
 ANONYMOUS = Viewer()
@@ -181,13 +204,9 @@ class Reader:
     def entry_text(self, pk: int) -> EntryText | None:
         """An entry's body and more as its last good scan read them; None when the viewer
         may not read it (or it is gone)."""
-        e, t = self.tables.entries, self.tables.entry_texts
-        query = (
-            select(t.c.body, t.c.more)
-            .select_from(t.join(e, e.c.pk == t.c.entry_pk))
-            .where(t.c.entry_pk == pk, self._allowed())
-        )
-        row = self.conn.execute(query).first()
+        v = self.viewer
+        query = _entry_text_statement(self.tables, v.principals, v.is_admin)
+        row = self.conn.execute(query, {"pk": pk}).first()
         return EntryText(row.body, row.more) if row is not None else None
 
     def entry_texts(self) -> Iterator[tuple[str, str, EntryText]]:
@@ -262,15 +281,10 @@ class Reader:
         self, q: EntryQuery, limit: int | None, reverse: bool, readable: bool
     ) -> list[Any]:
         v = self.viewer
-        query = _listing_statement(
-            self.tables,
-            v.principals,
-            v.is_admin,
-            readable,
-            views.statement_shape(q),
-            limit,
-            reverse,
-            self._row_values,
+        shape = views.statement_shape(q)
+        build = _listing_statement if _hashable(shape) else _listing_statement.__wrapped__
+        query = build(
+            self.tables, v.principals, v.is_admin, readable, shape, limit, reverse, self._row_values
         )
         return list(self.conn.execute(query, views.query_values(q)))
 
