@@ -425,6 +425,36 @@ def test_schema_version_change_builds_a_new_index(index_db, content, write, monk
     assert live(index_db).prefix.startswith(f"o{schema.SCHEMA_VERSION}g")
 
 
+def test_the_previous_release_keeps_its_index_however_often_the_new_one_rebuilds(
+    index_db, content, write, monkeypatch
+):
+    """Mid-deploy, instances of the old release still read their schema's live generation:
+    the new release rebuilding (twice, so "the one it replaced" is its own) leaves it."""
+    from sqlalchemy import inspect
+
+    from octavo.index import schema
+
+    write("a.md", "Title: a\nDate: 2020-01-01\n\nx\n")
+    make_scanner(index_db, content).rebuild()
+    make_scanner(index_db, content).rebuild()
+    old_release = live(index_db).prefix
+    assert old_release.startswith(f"o{schema.SCHEMA_VERSION}g")
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 100)
+    index_db.forget_cached_pointer()
+    for _ in range(3):
+        make_scanner(index_db, content).rebuild()
+    names = inspect(index_db.engine).get_table_names()
+    prefixes = {n.split("_")[0] + "_" for n in names if re.match(r"o\d+g\d+_", n)}
+    new_release = live(index_db).prefix
+    # The old release's live tables, the new live ones and the ones they replaced; no more.
+    assert old_release in prefixes and new_release in prefixes
+    assert len(prefixes) == 3
+    monkeypatch.undo()
+    index_db.forget_cached_pointer()
+    assert live(index_db).prefix == old_release
+    assert set(entries_by_path(index_db)) == {"a.md"}
+
+
 def listed(index_db, viewer, **query) -> list[int]:
     from octavo.index.views import EntryQuery
 

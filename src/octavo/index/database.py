@@ -206,12 +206,14 @@ class IndexDatabase:
             replaced = _read_meta(conn, _LAST_ACTIVATED)
             _write_meta(conn, _active_key(), generation.group(2))
             _write_meta(conn, _LAST_ACTIVATED, tables.prefix)
+            previous_release = _live_of_previous_schema(conn)
         self.forget_cached_pointer()
-        self._drop_generations(keep={tables.prefix, replaced or ""})
+        self._drop_generations(keep={tables.prefix, replaced or "", previous_release or ""})
 
     def _drop_generations(self, keep: set[str]) -> None:
-        """Keep the new generation and the one it replaced (still read by instances that
-        have not refreshed their pointer, or run an older schema during a rolling deploy)."""
+        """Keep the new generation, the one it replaced (still read by instances that have
+        not refreshed their pointer) and the live one of the schema before this one (read by
+        the release still running during a rolling deploy, however often this one rebuilds)."""
         names = inspect(self.engine).get_table_names()
         with self.engine.begin() as conn:
             for name in names:
@@ -255,6 +257,23 @@ def _active_key() -> str:
     """Each schema version has its own live generation, so old and new code can run
     side by side during a rolling deploy."""
     return f"active:{schema.SCHEMA_VERSION}"
+
+
+def _live_of_previous_schema(conn: Connection) -> str | None:
+    """The table prefix of the live generation of the newest schema version older than
+    this code's, if any release with such a schema has built one."""
+    rows = conn.execute(
+        select(meta_table.c.key, meta_table.c.value).where(meta_table.c.key.like("active:%"))
+    )
+    older = {
+        int(version): generation
+        for key, generation in rows
+        if (version := key.partition(":")[2]).isdecimal() and int(version) < schema.SCHEMA_VERSION
+    }
+    if not older:
+        return None
+    newest = max(older)
+    return schema.generation_prefix(int(older[newest]), newest)
 
 
 def _read_meta(conn: Connection, key: str) -> str | None:

@@ -122,9 +122,10 @@ class Tables:
     entry_texts: Table
 
 
-def generation_prefix(generation: int) -> str:
-    """Table-name prefix of a generation; the schema version is part of it."""
-    return f"o{SCHEMA_VERSION}g{generation}_"
+def generation_prefix(generation: int, version: int | None = None) -> str:
+    """Table-name prefix of a generation; the schema version (this code's unless given)
+    is part of it."""
+    return f"o{SCHEMA_VERSION if version is None else version}g{generation}_"
 
 
 def build_tables(generation: int, search_language: str = DEFAULT_LANGUAGE) -> Tables:
@@ -136,7 +137,7 @@ def build_tables(generation: int, search_language: str = DEFAULT_LANGUAGE) -> Ta
 
 @functools.lru_cache(maxsize=16)
 def _describe(version: int, generation: int, search_language: str) -> Tables:
-    prefix = f"o{version}g{generation}_"
+    prefix = generation_prefix(generation, version)
     md = MetaData()
 
     def path_column(name: str, **kw: object) -> Column:
