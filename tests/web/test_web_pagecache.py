@@ -176,6 +176,15 @@ def test_conditional_requests_on_a_hit(make_site: MakeSite, backend: str) -> Non
     response = site.get("/blog/", headers={"If-None-Match": '"00000000000000000000000000000000"'})
     assert response.status_code == 200 and response.get_data() == first.get_data()
     assert response.headers["Cache-Control"] == "public, max-age=600"
+    feed = site.get("/feed.xml")
+    revalidated = site.get("/feed.xml", headers={"If-None-Match": feed.headers["ETag"]})
+    assert revalidated.status_code == 304 and cache_state(revalidated) == "hit"
+    assert revalidated.headers["ETag"] == feed.headers["ETag"]
+    assert revalidated.headers["Cache-Control"] == "public, max-age=600"
+    site.edit("blog/two.md", "Title: Two", "Title: Two Again")
+    site.rescan()
+    changed = site.get("/blog/", headers={"If-None-Match": etag})  # stale: never a 304
+    assert changed.status_code == 200 and "[Two Again]" in changed.get_data(as_text=True)
 
 
 def test_cache_control_takes_max_age_and_stale_while_revalidate(tmp_path: Path) -> None:

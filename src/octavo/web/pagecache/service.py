@@ -116,15 +116,23 @@ class PageCache:
         return self.freshness.fresh(page.version, page.stored_at, page.tags)
 
     def _respond(self, page: Page) -> Response:
-        response = flask.current_app.response_class(page.body, 200)
-        response.headers["Content-Type"] = page.content_type
+        """The stored page; a ``304`` with no body work at all when the client's
+        ``If-None-Match`` names its ETag (the cheapest answer the cache has)."""
+        request = flask.request
+        revalidated = request.if_none_match.contains_weak(page.etag)
+        response = flask.current_app.response_class(None if revalidated else page.body)
+        if revalidated:
+            response.status_code = 304  # Werkzeug drops the entity headers of a 304
+        else:
+            response.headers["Content-Type"] = page.content_type
         if page.vary_accept:
             response.vary.add("Accept")
         if page.needs_auth:
             flask.g.needs_auth = True
         self.http_headers(response, page.etag, page.stored_at)
         response.headers[STATE_HEADER] = "hit"
-        response.make_conditional(flask.request)
+        if not revalidated:
+            response.make_conditional(request)
         return response
 
     def http_headers(self, response: Response, etag: str, stored_at: float | None) -> None:
