@@ -15,12 +15,20 @@ AUTH_SITE = Path(__file__).resolve().parents[1] / "sites" / "auth"
 SECRET = "auth-fixture-secret"
 
 
-def make_auth_site(target: Path, database_url: str | None = None, **auth: Any) -> Site:
+def make_auth_site(
+    target: Path,
+    database_url: str | None = None,
+    config: dict[str, Any] | None = None,
+    **auth: Any,
+) -> Site:
+    """The auth site served with the test provider on; `auth` adds keys of its ``auth``
+    settings, `config` other site settings (a ``cache``, say)."""
     root = copy_site(AUTH_SITE, target)
-    config: dict[str, Any] = {
+    config = {
         "secret_key": SECRET,
         "auth": {"TEST_ENABLED": True, **auth},
         "search_index": True,
+        **(config or {}),
     }
     if database_url:
         config["database_url"] = database_url

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.conftest import AUTH_SITE, SECRET, login
+from tests.auth.conftest import login, make_auth_site
 from tests.auth.test_auth_leaks import CANONICAL, PRIVATE, READERS, crawl
 from tests.web import cache_servers
-from tests.web.conftest import Site, copy_site, make_app
 from tests.web.pagecache_site import BACKENDS, cache_config, new_prefix
 
 
@@ -27,18 +26,10 @@ def memcached_port() -> Iterator[int]:
 def test_no_private_page_reaches_another_reader(
     backend: str, tmp_path: Path, memcached_port: int
 ) -> None:
-    root = copy_site(AUTH_SITE, tmp_path / "site")
     cache = cache_config(backend, tmp_path, memcached_port, new_prefix())
-    app = make_app(
-        root,
-        "authsite",
-        secret_key=SECRET,
-        auth={"TEST_ENABLED": True},
-        search_index=True,  # as make_auth_site: the crawl includes search pages
-        cache=cache,
-    )
+    site = make_auth_site(tmp_path / "site", config={"cache": cache})
+    app = site.app
     app.index.refresh_seconds = 0
-    site = Site(root, app)
     readers = [("admin", "test:admin", "session"), ("alice", "test:alice", "session"), *READERS]
     for label, identity, how in readers:
         site.client.delete_cookie("session")
