@@ -3,8 +3,11 @@
 It does what a platform's router does and nothing more: it sends each request to
 the next backend whose ``/_ready`` answered 200 at the last look (every 0.2 s),
 and retries a GET on the next backend when the chosen one refused the connection
-or dropped it before answering (nginx's ``proxy_next_upstream error``). Each
-response names the backend that served it in ``X-Backend``.
+or dropped it before answering (nginx's ``proxy_next_upstream error``). When no
+backend is marked ready (a readiness probe can time out behind a queue of page
+requests while one instance carries all the load), it tries them all, as nginx does
+when every upstream is marked failed. Each response names the backend that served it
+in ``X-Backend``.
 """
 
 from __future__ import annotations
@@ -62,9 +65,9 @@ class Balancer:
                     self.ready.discard(port)
 
     def forward(self, handler: BaseHTTPRequestHandler) -> None:
-        ready = [port for port in self.backends if port in self.ready]
+        ready = [port for port in self.backends if port in self.ready] or list(self.backends)
         start = next(self._turn)
-        order = [ready[(start + i) % len(ready)] for i in range(len(ready))] if ready else []
+        order = [ready[(start + i) % len(ready)] for i in range(len(ready))]
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_BY_HOP}
         for port in order:
             try:
